@@ -1,0 +1,1 @@
+"""The ``futiangis`` command: a click group with one thin module per subcommand."""

@@ -1,0 +1,33 @@
+"""``futiangis import``: validate, convert and write a layer."""
+from __future__ import annotations
+
+import click
+
+from ..io import write_layer
+from ..load import load_layer
+from .main import get_config
+from .options import echo_problems, encoding_option, kind_option, layer_option, source_crs_option
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@kind_option
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Output .gpkg (working CRS) or .geojson (EPSG:4326, RFC 7946).")
+@source_crs_option
+@encoding_option
+@layer_option
+@click.option("--fix", is_flag=True, help="Repair invalid geometries with make_valid (reported).")
+@click.pass_context
+def command(ctx, path, kind, out, source_crs, encoding, layer, fix) -> None:
+    """Validate PATH as a KIND layer and write it, converted, to OUT."""
+    config = get_config(ctx)
+    prepared = load_layer(
+        path, kind, config=config, layer=layer, source_crs=source_crs, encoding=encoding, fix=fix
+    )
+    echo_problems(prepared.warnings + prepared.repairs, prepared.source)
+    written = write_layer(prepared.gdf, out, layer=kind)
+    click.echo(
+        f"Wrote {len(prepared.gdf)} {kind} features to {written} "
+        f"(from {prepared.source_crs}; {len(prepared.repairs)} repair(s))."
+    )

@@ -1,0 +1,149 @@
+"""The one door for every layer: read (``io``) + validate (``validate``) -> working CRS.
+
+``load_layer`` is what the CLI and the analyses call for a user's file;
+``load_shipped_layer`` loads one of the layers in ``layers/`` through the same door.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+
+from .config import Config
+from .crs import parse_source_crs
+from .errors import LayerReadError, Problem
+from .io import read_catalog, read_vector, shapefile_has_cpg
+from .schemas import get_schema
+from .validate import PreparedLayer, prepare_layer
+
+__all__ = ["load_layer", "load_shipped_layer", "load_district_wgs84"]
+
+# Latin-1 decodings of GBK/UTF-8 Chinese text are runs of characters in U+0080..U+00FF.
+_MOJIBAKE = re.compile(r"[\u0080-\u00ff]{2,}")
+
+
+def _mojibake_problems(gdf: gpd.GeoDataFrame, path: Path) -> list[Problem]:
+    """Detect a shapefile without .cpg whose text was decoded as ISO-8859-1."""
+    problems = []
+    for col in gdf.columns:
+        if col == gdf.geometry.name or gdf[col].dtype != object:
+            continue
+        for value in gdf[col].dropna().astype(str).head(200):
+            if not _MOJIBAKE.search(value):
+                continue
+            raw = value.encode("latin-1", errors="ignore")
+            guess = None
+            for enc in ("utf-8", "gbk"):
+                try:
+                    decoded = raw.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if re.search(r"[\u4e00-\u9fff]", decoded):
+                    guess = enc
+                    break
+            if guess:
+                problems.append(
+                    Problem(
+                        "encoding_unknown",
+                        f"the shapefile has no .cpg and its text decodes as {guess.upper()} "
+                        f"Chinese (e.g. {raw.decode(guess)[:20]!r}), not as read. Re-run with "
+                        f"--encoding {guess}, or add a {path.stem}.cpg file containing "
+                        f"'{guess.upper()}'.",
+                        field=col,
+                    )
+                )
+                return problems
+    return problems
+
+
+def load_district_wgs84(config: Config) -> gpd.GeoDataFrame | None:
+    """The shipped district boundary in EPSG:4326, or None if it is not available."""
+    try:
+        catalog = read_catalog(config.layers_dir)
+    except LayerReadError:
+        return None
+    info = catalog.get(config.district_layer)
+    if info is None or not info.path.exists():
+        return None
+    gdf = read_vector(info.path)
+    return gdf.to_crs(4326) if gdf.crs is not None else None
+
+
+def load_layer(
+    path: str | Path,
+    kind: str,
+    *,
+    config: Config,
+    layer: str | None = None,
+    source_crs: str | None = None,
+    encoding: str | None = None,
+    fix: bool = False,
+    district_wgs84: gpd.GeoDataFrame | None = None,
+) -> PreparedLayer:
+    """Read, validate and reproject a user's layer file.
+
+    Parameters
+    ----------
+    path : path
+        GeoPackage, Shapefile, GeoJSON or CSV (lon/lat columns).
+    kind : str
+        Layer kind (see :data:`futiangis.schemas.SCHEMAS`) whose schema applies.
+    config : Config
+        Supplies the working CRS and the plausibility window.
+    layer, encoding : str, optional
+        Layer name in a multi-layer file; text encoding of a shapefile without .cpg.
+    source_crs : str, optional
+        ``gcj02``, ``bd09``, ``wgs84`` or ``EPSG:n``; overrides the file's own CRS.
+    fix : bool
+        Repair invalid geometries (reported in ``PreparedLayer.repairs``).
+
+    Raises
+    ------
+    LayerReadError, LayerValidationError, CRSError, ConfigError
+    """
+    path = Path(path)
+    schema = get_schema(kind)
+    parsed_crs = parse_source_crs(source_crs)
+    raw = read_vector(path, layer=layer, encoding=encoding)
+    extra = []
+    if path.suffix.lower() == ".shp" and encoding is None and not shapefile_has_cpg(path):
+        extra = _mojibake_problems(raw, path)
+    if district_wgs84 is None:
+        district_wgs84 = load_district_wgs84(config)
+    source = str(path) + (f" (layer {layer})" if layer else "")
+    return prepare_layer(
+        raw,
+        schema,
+        source=source,
+        working_crs=config.working_crs,
+        source_crs=parsed_crs,
+        shenzhen_bbox_wgs84=config.shenzhen_bbox_wgs84,
+        district_wgs84=district_wgs84,
+        gcj02_check_min_points=config.gcj02_check_min_points,
+        fix=fix,
+        is_csv=path.suffix.lower() == ".csv",
+        extra_problems=extra,
+    )
+
+
+def load_shipped_layer(kind: str, *, config: Config) -> gpd.GeoDataFrame:
+    """Load a layer from the catalogue in ``config.layers_dir``, validated, working CRS.
+
+    Raises
+    ------
+    LayerReadError
+        If the catalogue has no such layer or its file is missing.
+    """
+    catalog = read_catalog(config.layers_dir)
+    if kind not in catalog:
+        raise LayerReadError(
+            f"{config.layers_dir}: no shipped layer {kind!r} (have: {', '.join(sorted(catalog))})."
+        )
+    info = catalog[kind]
+    district = None if kind == config.district_layer else load_district_wgs84(config)
+    prepared = load_layer(info.path, kind, config=config, district_wgs84=district)
+    gdf = prepared.gdf
+    gdf.attrs["provenance"] = info.as_dict()
+    return gdf

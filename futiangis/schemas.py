@@ -1,0 +1,205 @@
+"""Declared schemas, one per layer kind, and the column names used across futiangis.
+
+A schema lists the geometry types a kind accepts, its id column and its fields with
+type, whether required, value range and allowed values. :mod:`futiangis.validate`
+checks layers against these declarations; nothing else hard-codes column names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = [
+    "FieldSpec",
+    "LayerSchema",
+    "SCHEMAS",
+    "LAYER_KINDS",
+    "STATUS_VALUES",
+    "STATUS_ZH",
+    "DIRECTION_VALUES",
+    "DIRECTION_ZH",
+    "ACCURACY_CLASSES",
+    "get_schema",
+]
+
+# ---- shared column names -------------------------------------------------------------
+ID = "id"
+NAME_ZH = "name_zh"
+NAME_EN = "name_en"
+STATUS = "status"
+YEAR = "year"
+ACCURACY = "accuracy_class"
+SOURCE = "source"
+ILLUSTRATIVE = "illustrative"
+AREA_M2 = "area_m2"
+LENGTH_M = "length_m"
+
+# renewal sites
+ZONE_ID = "zone_id"
+USE = "use"
+PLOT_RATIO = "plot_ratio"
+INDUSTRIAL_SHARE = "industrial_share"
+GFA_NEW_M2 = "gfa_new_m2"
+INVESTMENT_100M_CNY = "investment_100m_cny"  # 亿元 = 10^8 CNY
+# cbd zones
+DIRECTION = "direction"
+DIRECTION_ZH_COL = "direction_zh"
+KEY_PROJECTS = "key_projects"
+# stations
+PILES = "piles"
+DOCKS = "docks"
+# parks / routes
+PARK_CLASS = "park_class"
+ROUTE_TYPE = "route_type"
+
+STATUS_VALUES = ("planned", "approved", "under_construction", "completed")
+STATUS_ZH = MappingProxyType(
+    {"planned": "规划", "approved": "已批", "under_construction": "在建", "completed": "建成"}
+)
+DIRECTION_VALUES = ("core", "east", "south", "west", "north")
+DIRECTION_ZH = MappingProxyType(
+    {"core": "中心区", "east": "东扩", "south": "南拓", "west": "西延", "north": "北展"}
+)
+ACCURACY_CLASSES = ("open data", "digitized", "illustrative")
+PARK_CLASSES = ("comprehensive", "ecological", "community", "mountain", "wetland")
+ROUTE_TYPES = ("greenway", "cycle_lane", "footway")
+USES = ("industrial", "office", "commercial", "mixed", "residential", "public")
+
+POLYGONS = ("Polygon", "MultiPolygon")
+LINES = ("LineString", "MultiLineString")
+POINTS = ("Point",)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Declaration of one attribute column.
+
+    ``dtype`` is one of ``"str"``, ``"int"``, ``"float"``, ``"bool"``. ``nullable``
+    allows missing values in a required column (the column must exist). ``minimum``
+    applies to numbers; ``allowed`` to strings.
+    """
+
+    name: str
+    dtype: str
+    required: bool = True
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[str, ...] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    """Declaration of one layer kind."""
+
+    kind: str
+    geometry_types: tuple[str, ...]
+    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+    id_field: str = ID
+    description: str = ""
+    allow_empty: bool = False
+
+    def field_map(self) -> Mapping[str, FieldSpec]:
+        """Return the fields keyed by name."""
+        return {f.name: f for f in self.fields}
+
+
+def _common(*, year: bool = False, status: bool = False) -> tuple[FieldSpec, ...]:
+    specs = [
+        FieldSpec(ID, "str", description="unique feature id"),
+        FieldSpec(NAME_ZH, "str", description="Chinese name (shown first)"),
+        FieldSpec(NAME_EN, "str", description="English name"),
+        FieldSpec(ACCURACY, "str", required=False, description="open data / digitized ±N m / illustrative"),
+        FieldSpec(SOURCE, "str", required=False, nullable=True, description="where the feature came from"),
+        FieldSpec(ILLUSTRATIVE, "bool", required=False, description="true for illustrative, not official, data"),
+    ]
+    if status:
+        specs.append(FieldSpec(STATUS, "str", allowed=STATUS_VALUES, description="planning status"))
+    if year:
+        specs.append(FieldSpec(YEAR, "int", required=False, nullable=True, minimum=1979, maximum=2100))
+    return tuple(specs)
+
+
+_SCHEMAS = [
+    LayerSchema(
+        "district", POLYGONS, _common(), description="Futian District boundary (福田区)"
+    ),
+    LayerSchema(
+        "units",
+        POLYGONS,
+        _common() + (FieldSpec("taz_id", "int", required=False, nullable=True, minimum=0),),
+        description="statistical units (traffic analysis zones clipped to Futian)",
+    ),
+    LayerSchema(
+        "charging_stations",
+        POINTS,
+        _common() + (FieldSpec(PILES, "int", minimum=0, description="number of charging piles"),),
+        description="public EV charging stations",
+    ),
+    LayerSchema(
+        "cbd_zones",
+        POLYGONS,
+        _common()
+        + (
+            FieldSpec(DIRECTION, "str", allowed=DIRECTION_VALUES),
+            FieldSpec(DIRECTION_ZH_COL, "str", required=False),
+            FieldSpec(KEY_PROJECTS, "str", required=False, nullable=True),
+        ),
+        description="CBD core and the four expansion zones",
+    ),
+    LayerSchema(
+        "renewal_sites",
+        POLYGONS,
+        _common(year=True, status=True)
+        + (
+            FieldSpec(USE, "str", required=False, allowed=USES),
+            FieldSpec(PLOT_RATIO, "float", nullable=True, minimum=0, description="容积率 FAR"),
+            FieldSpec(INDUSTRIAL_SHARE, "float", required=False, nullable=True, minimum=0, maximum=1),
+            FieldSpec(GFA_NEW_M2, "float", nullable=True, minimum=0, description="new industrial GFA, m²"),
+            FieldSpec(INVESTMENT_100M_CNY, "float", nullable=True, minimum=0, description="investment, 亿元"),
+            FieldSpec(ZONE_ID, "str", required=False, nullable=True),
+        ),
+        description="urban-renewal (城市更新) sites",
+    ),
+    LayerSchema(
+        "parks",
+        POLYGONS,
+        _common(year=True, status=True) + (FieldSpec(PARK_CLASS, "str", allowed=PARK_CLASSES),),
+        description="parks (existing and planned)",
+    ),
+    LayerSchema(
+        "slow_routes",
+        LINES,
+        _common(year=True, status=True) + (FieldSpec(ROUTE_TYPE, "str", allowed=ROUTE_TYPES),),
+        description="walking / cycling routes (slow-traffic system)",
+    ),
+    LayerSchema(
+        "bike_stations",
+        POINTS,
+        _common(year=True, status=True) + (FieldSpec(DOCKS, "int", minimum=0),),
+        description="public-bike stations",
+    ),
+    LayerSchema(
+        "generic",
+        POLYGONS + LINES + POINTS + ("MultiPoint",),
+        (FieldSpec(ID, "str", required=False),),
+        description="any vector layer (used by `measure`): no required fields",
+    ),
+]
+
+SCHEMAS: Mapping[str, LayerSchema] = MappingProxyType({s.kind: s for s in _SCHEMAS})
+LAYER_KINDS = tuple(k for k in SCHEMAS if k != "generic")
+
+
+def get_schema(kind: str) -> LayerSchema:
+    """Return the schema for ``kind`` or raise a ValueError listing the known kinds."""
+    try:
+        return SCHEMAS[kind]
+    except KeyError:
+        from .errors import ConfigError
+
+        raise ConfigError(
+            f"Unknown layer kind {kind!r}. Use one of: {', '.join(SCHEMAS)}."
+        ) from None

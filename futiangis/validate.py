@@ -1,0 +1,432 @@
+"""Validation at the door: check a layer against its schema and report every problem.
+
+:func:`prepare_layer` takes a GeoDataFrame as read from a file (any CRS, possibly none),
+checks it against a :class:`~futiangis.schemas.LayerSchema`, and returns it in the
+working CRS with typed columns — or raises one :class:`LayerValidationError` that lists
+every problem with feature id and field. Nothing is repaired silently: invalid
+geometries are fixed only with ``fix=True`` and each repair is reported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError as PyprojCRSError
+
+from . import schemas as S
+from .crs import transform_geometries
+from .errors import LayerValidationError, Problem
+from .schemas import LayerSchema
+
+__all__ = ["PreparedLayer", "prepare_layer", "feature_labels"]
+
+_MAX_LISTED = 20  # per problem code; the rest are summarised
+
+
+@dataclass
+class PreparedLayer:
+    """A validated layer in the working CRS plus the warnings and repairs made."""
+
+    gdf: gpd.GeoDataFrame
+    source: str
+    kind: str
+    warnings: list[Problem] = field(default_factory=list)
+    repairs: list[Problem] = field(default_factory=list)
+    source_crs: str = ""
+
+
+def feature_labels(gdf: gpd.GeoDataFrame, id_field: str = S.ID) -> pd.Series:
+    """Human label per row: the id if present and non-empty, else ``row N`` (1-based)."""
+    rows = pd.Series([f"row {i + 1}" for i in range(len(gdf))], index=gdf.index)
+    if id_field in gdf.columns:
+        ids = gdf[id_field]
+        ok = ids.notna() & (ids.astype(str).str.strip() != "")
+        return ids.astype(str).where(ok, rows)
+    return rows
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._counts: dict[str, int] = {}
+
+    def add(self, code, message, feature_id=None, field=None, severity="error"):
+        n = self._counts.get(code, 0)
+        self._counts[code] = n + 1
+        if n < _MAX_LISTED:
+            self.problems.append(Problem(code, message, feature_id, field, severity))
+        elif n == _MAX_LISTED:
+            self.problems.append(
+                Problem(code, "further problems of this kind not listed", None, field, severity)
+            )
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+# ---------------------------------------------------------------------------------------
+def _resolve_crs(gdf, source_crs, col: _Collector, *, is_csv: bool):
+    """Return (gdf with a pyproj CRS, description) or (None, _) after reporting."""
+    if source_crs in ("gcj02", "bd09"):
+        if gdf.crs is not None and not CRS(gdf.crs).is_geographic:
+            col.add(
+                "crs_conflict",
+                f"--source-crs {source_crs} needs lon/lat degrees but the file is in "
+                f"{CRS(gdf.crs).to_string()}; drop --source-crs or export lon/lat.",
+            )
+            return None, ""
+        geoms = transform_geometries(gdf.geometry.values, source_crs, "wgs84")
+        out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index), crs=4326)
+        return out, f"{source_crs} (converted to WGS84 by futiangis)"
+    if source_crs is not None:
+        return gdf.set_crs(source_crs, allow_override=True), CRS(source_crs).to_string()
+    if gdf.crs is None:
+        hint = (
+            "a CSV has no CRS" if is_csv else "the file declares no CRS (a shapefile without .prj?)"
+        )
+        col.add(
+            "missing_crs",
+            f"{hint}. Say what the coordinates are with --source-crs: wgs84 (GPS), gcj02 "
+            "(Gaode/Tencent web maps), bd09 (Baidu), or EPSG:n (e.g. EPSG:4547).",
+        )
+        return None, ""
+    try:
+        crs = CRS(gdf.crs)
+        if crs.to_epsg() is None and crs.name.lower() in ("unknown", "unnamed", ""):
+            raise PyprojCRSError("unnamed")
+    except PyprojCRSError:
+        col.add(
+            "unknown_crs",
+            f"the file's CRS is not recognised ({str(gdf.crs)[:80]}…). Re-export with a "
+            "standard .prj or give --source-crs EPSG:n.",
+        )
+        return None, ""
+    return gdf, crs.to_string()
+
+
+def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix: bool):
+    geoms = gdf.geometry.values
+    missing = pd.isna(geoms) | shapely.is_empty(np.asarray(geoms, dtype=object))
+    for i in np.flatnonzero(missing):
+        col.add(
+            "empty_geometry",
+            "geometry is missing or empty; delete the feature or digitize its shape.",
+            labels.iloc[i],
+        )
+    types = gdf.geometry.geom_type.to_numpy()
+    for i in np.flatnonzero(~missing):
+        if types[i] not in schema.geometry_types:
+            col.add(
+                "wrong_geometry_type",
+                f"geometry is {types[i]}; a {schema.kind} layer takes "
+                f"{' / '.join(schema.geometry_types)}. Split mixed layers by type "
+                "(e.g. `gdf[gdf.geom_type == 'Polygon']`).",
+                labels.iloc[i],
+            )
+    present = ~missing
+    valid = np.ones(len(gdf), dtype=bool)
+    valid[present] = shapely.is_valid(np.asarray(geoms[present], dtype=object))
+    repaired = gdf.geometry.copy()
+    repairs: list[Problem] = []
+    for i in np.flatnonzero(~valid):
+        reason = shapely.is_valid_reason(geoms[i])
+        if fix:
+            fixed = shapely.make_valid(geoms[i])
+            if schema.geometry_types and types[i] in ("Polygon", "MultiPolygon"):
+                fixed = _polygonal_part(fixed)
+            repaired.iloc[i] = fixed
+            repairs.append(
+                Problem(
+                    "repaired_geometry",
+                    f"invalid geometry ({reason}) repaired with make_valid; area before "
+                    f"{_deg_note(geoms[i])} now {fixed.geom_type}.",
+                    labels.iloc[i],
+                    None,
+                    "warning",
+                )
+            )
+        else:
+            col.add(
+                "invalid_geometry",
+                f"invalid geometry: {reason}. Repair it in your GIS (QGIS: Fix geometries) "
+                "or re-run with --fix to repair with make_valid (the repair is reported).",
+                labels.iloc[i],
+            )
+    return repaired, repairs
+
+
+def _deg_note(geom) -> str:
+    return geom.geom_type
+
+
+def _polygonal_part(geom):
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _check_location(gdf_wgs84, labels, bbox, col: _Collector, declared: str):
+    """Flag features outside the Shenzhen window; diagnose swapped axes and wrong CRS."""
+    minx, miny, maxx, maxy = bbox
+    b = gdf_wgs84.geometry.bounds
+    ok_rows = gdf_wgs84.geometry.notna() & ~gdf_wgs84.geometry.is_empty
+    inside = (b.minx >= minx) & (b.maxx <= maxx) & (b.miny >= miny) & (b.maxy <= maxy)
+    swapped = (b.miny >= minx) & (b.maxy <= maxx) & (b.minx >= miny) & (b.maxx <= maxy)
+    for i in np.flatnonzero((ok_rows & ~inside).to_numpy()):
+        cx = (b.minx.iloc[i] + b.maxx.iloc[i]) / 2
+        cy = (b.miny.iloc[i] + b.maxy.iloc[i]) / 2
+        if bool(swapped.iloc[i]):
+            msg = (
+                f"coordinates ({cx:.5f}, {cy:.5f}) lie outside Shenzhen but inside it with "
+                "x and y swapped: longitude and latitude are exchanged. Swap the columns "
+                "(x = longitude ≈ 114, y = latitude ≈ 22.5)."
+            )
+            code = "lonlat_swapped"
+        else:
+            msg = (
+                f"feature lies outside Shenzhen (centre {cx:.5f}, {cy:.5f} in WGS84 after "
+                f"reading it as {declared}); the declared CRS is probably wrong — check the "
+                ".prj or pass the right --source-crs."
+            )
+            code = "outside_shenzhen"
+        col.add(code, msg, labels.iloc[i])
+
+
+def _check_gcj02(gdf_wgs84, labels, district_wgs84, min_points: int, col: _Collector):
+    """Warn when features fit the district boundary better after GCJ-02 -> WGS84."""
+    if district_wgs84 is None or len(gdf_wgs84) < 1:
+        return
+    pts = gdf_wgs84.geometry.representative_point()
+    pts = pts[pts.notna() & ~pts.is_empty]
+    if len(pts) < min_points:
+        return
+    boundary = shapely.union_all(np.asarray(district_wgs84.geometry.values, dtype=object))
+    metric = pts.to_crs(3857)  # only to select points within ~2 km, not to measure
+    ring = gpd.GeoSeries([boundary], crs=4326).to_crs(3857).iloc[0]
+    near = pts[(metric.distance(ring) < 2000 / np.cos(np.radians(22.5))).to_numpy()]
+    if len(near) < min_points:
+        return
+    converted = gpd.GeoSeries(
+        transform_geometries(near.values, "gcj02", "wgs84"), index=near.index, crs=4326
+    )
+    as_is = near.within(boundary)
+    after = converted.within(boundary)
+    gained = after & ~as_is
+    lost = as_is & ~after
+    if gained.sum() >= max(2, 3 * lost.sum()) and gained.sum() >= 0.05 * len(near):
+        ids = ", ".join(labels.loc[gained[gained].index].astype(str).head(8))
+        col.add(
+            "gcj02_suspected",
+            f"{int(gained.sum())} of {len(near)} features near Futian fall inside the district "
+            f"boundary only after a GCJ-02 -> WGS84 conversion (e.g. {ids}), and "
+            f"{int(lost.sum())} the other way: the data look like GCJ-02 (Gaode/Tencent) "
+            "declared as WGS84. If they came from a Chinese web map, re-read with "
+            "--source-crs gcj02.",
+            severity="warning",
+        )
+
+
+def _coerce(series: pd.Series, spec: S.FieldSpec):
+    """Return (typed series, mask of values that could not be converted)."""
+    notna = series.notna()
+    if spec.dtype == "str":
+        out = series.astype("string")
+        out = out.where(notna, pd.NA)
+        return out, pd.Series(False, index=series.index)
+    if spec.dtype in ("int", "float"):
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            stripped = series.astype("string").str.strip()
+            num = pd.to_numeric(stripped.where(stripped != "", pd.NA), errors="coerce")
+        else:
+            num = pd.to_numeric(series, errors="coerce")
+        bad = notna & num.isna() & series.astype("string").str.strip().ne("").fillna(False)
+        num = num.astype("float64")
+        if spec.dtype == "int":
+            frac = num.notna() & np.isfinite(num) & (num != np.round(num))
+            bad = bad | frac
+            num = num.round().astype("Int64", errors="ignore") if not frac.any() else num
+        return num, bad
+    if spec.dtype == "bool":
+        mapping = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+        if pd.api.types.is_bool_dtype(series):
+            return series.astype("boolean"), pd.Series(False, index=series.index)
+        lowered = series.astype("string").str.strip().str.lower()
+        out = lowered.map(mapping).astype("boolean")
+        bad = notna & out.isna()
+        return out, bad
+    raise ValueError(f"unknown dtype {spec.dtype}")
+
+
+def _check_fields(gdf, schema: LayerSchema, labels, col: _Collector):
+    out = gdf.copy()
+    for spec in schema.fields:
+        if spec.name not in gdf.columns:
+            if spec.required:
+                col.add(
+                    "missing_field",
+                    f"required field is missing ({spec.dtype}{': ' + spec.description if spec.description else ''}); "
+                    f"add a column named '{spec.name}'. Columns present: "
+                    f"{', '.join(c for c in gdf.columns if c != gdf.geometry.name) or 'none'}.",
+                    field=spec.name,
+                )
+            continue
+        raw = gdf[spec.name]
+        typed, bad = _coerce(raw, spec)
+        for i in np.flatnonzero(bad.to_numpy()):
+            col.add(
+                "wrong_type",
+                f"value {str(raw.iloc[i])[:40]!r} is not a valid {spec.dtype}; "
+                f"correct it in the attribute table.",
+                labels.iloc[i],
+                spec.name,
+            )
+        isna = typed.isna().to_numpy() & ~bad.to_numpy()
+        if spec.dtype in ("int", "float"):
+            vals = typed.astype("float64")
+            isna = isna | (np.isnan(vals.to_numpy(dtype="float64", na_value=np.nan)) & ~bad.to_numpy())
+            inf = np.isinf(vals.to_numpy(dtype="float64", na_value=np.nan))
+            for i in np.flatnonzero(inf):
+                col.add("nonfinite_value", "value is infinite; enter a finite number.", labels.iloc[i], spec.name)
+            if spec.minimum is not None:
+                below = (vals < spec.minimum).fillna(False).to_numpy()
+                for i in np.flatnonzero(below):
+                    word = "negative" if spec.minimum == 0 else f"below {spec.minimum:g}"
+                    col.add(
+                        "negative_value" if spec.minimum == 0 else "out_of_range",
+                        f"value {vals.iloc[i]:g} is {word}; {spec.name} must be ≥ {spec.minimum:g}.",
+                        labels.iloc[i],
+                        spec.name,
+                    )
+            if spec.maximum is not None:
+                above = (vals > spec.maximum).fillna(False).to_numpy()
+                for i in np.flatnonzero(above):
+                    col.add(
+                        "out_of_range",
+                        f"value {vals.iloc[i]:g} is above the maximum {spec.maximum:g}.",
+                        labels.iloc[i],
+                        spec.name,
+                    )
+        if not spec.nullable and spec.required:
+            for i in np.flatnonzero(isna):
+                what = "NaN/missing" if spec.dtype in ("int", "float") else "missing"
+                col.add(
+                    "missing_value",
+                    f"value is {what}; {spec.name} is required for every feature.",
+                    labels.iloc[i],
+                    spec.name,
+                )
+        if spec.allowed is not None:
+            vals = typed.astype("string")
+            unknown = vals.notna() & ~vals.isin(spec.allowed)
+            for i in np.flatnonzero(unknown.fillna(False).to_numpy()):
+                col.add(
+                    "unknown_value",
+                    f"value {vals.iloc[i]!r} is not one of {', '.join(spec.allowed)}.",
+                    labels.iloc[i],
+                    spec.name,
+                )
+        out[spec.name] = typed
+    return out
+
+
+def _check_ids(gdf, schema: LayerSchema, col: _Collector):
+    if schema.id_field not in gdf.columns:
+        return
+    ids = gdf[schema.id_field].astype("string")
+    dup = ids[ids.notna() & ids.duplicated(keep=False)]
+    for value in pd.unique(dup):
+        rows = [str(i + 1) for i in np.flatnonzero((ids == value).fillna(False).to_numpy())]
+        col.add(
+            "duplicate_id",
+            f"id {value!r} is used by {len(rows)} features (rows {', '.join(rows[:10])}); "
+            "ids must be unique — renumber the duplicates.",
+            str(value),
+            schema.id_field,
+        )
+
+
+def prepare_layer(
+    gdf: gpd.GeoDataFrame,
+    schema: LayerSchema,
+    *,
+    source: str,
+    working_crs: str = "EPSG:4547",
+    source_crs=None,
+    shenzhen_bbox_wgs84=(113.70, 22.35, 114.70, 22.90),
+    district_wgs84: gpd.GeoDataFrame | None = None,
+    gcj02_check_min_points: int = 5,
+    fix: bool = False,
+    is_csv: bool = False,
+    extra_problems: list[Problem] | None = None,
+) -> PreparedLayer:
+    """Validate ``gdf`` against ``schema`` and return it in the working CRS.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        As read from the file (not modified).
+    schema : LayerSchema
+        The declared schema of the layer kind.
+    source : str
+        File (and layer) name used in messages.
+    source_crs : None, "gcj02", "bd09" or pyproj CRS
+        Overrides the file's CRS (see :func:`futiangis.crs.parse_source_crs`).
+    district_wgs84 : GeoDataFrame, optional
+        District boundary in EPSG:4326, for the GCJ-02-declared-as-WGS84 check.
+    fix : bool
+        Repair invalid geometries with ``make_valid`` (each repair reported).
+
+    Raises
+    ------
+    LayerValidationError
+        Listing every error found (and the warnings), if any error is found.
+    """
+    col = _Collector()
+    for p in extra_problems or []:
+        col.add(p.code, p.message, p.feature_id, p.field, p.severity)
+    labels = feature_labels(gdf, schema.id_field)
+    if len(gdf) == 0 and not schema.allow_empty:
+        col.add("empty_layer", "the layer has no features; check that the right file/layer was exported.")
+        raise LayerValidationError(source, col.problems)
+
+    typed = _check_fields(gdf, schema, labels, col)
+    _check_ids(typed, schema, col)
+    geometry, repairs = _check_geometries(typed, schema, labels, col, fix=fix)
+    typed = typed.set_geometry(geometry)
+
+    resolved, declared = _resolve_crs(typed, source_crs, col, is_csv=is_csv)
+    if resolved is not None:
+        usable = resolved.geometry.notna() & ~resolved.geometry.is_empty
+        try:
+            wgs84 = resolved.loc[usable].to_crs(4326)
+        except Exception as exc:  # pragma: no cover - PROJ failure on exotic CRSs
+            col.add("unknown_crs", f"cannot transform from {declared} to WGS84 ({exc}).")
+            wgs84 = None
+        if wgs84 is not None:
+            wlabels = labels.loc[usable]
+            _check_location(wgs84, wlabels, shenzhen_bbox_wgs84, col, declared)
+            gcj_applicable = source_crs not in ("gcj02", "bd09") and not any(
+                p.code in ("outside_shenzhen", "lonlat_swapped") for p in col.problems
+            )
+            if gcj_applicable:
+                _check_gcj02(wgs84, wlabels, district_wgs84, gcj02_check_min_points, col)
+
+    if col.errors:
+        raise LayerValidationError(source, col.problems + repairs)
+    out = resolved.to_crs(working_crs)
+    if schema.id_field in out.columns:
+        out[schema.id_field] = out[schema.id_field].astype("string")
+    else:
+        out.insert(0, schema.id_field, [str(i + 1) for i in range(len(out))])
+        out[schema.id_field] = out[schema.id_field].astype("string")
+    return PreparedLayer(out, source, schema.kind, col.warnings, repairs, declared)
