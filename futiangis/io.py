@@ -39,6 +39,8 @@ __all__ = [
     "list_vector_layers",
     "read_catalog",
     "open_raster",
+    "RasterData",
+    "read_raster",
     "write_layer",
     "write_bytes_atomic",
     "write_text_atomic",
@@ -207,6 +209,47 @@ def open_raster(path: str | Path):
         yield ds
     finally:
         ds.close()
+
+
+@dataclass(frozen=True)
+class RasterData:
+    """A single-band raster read into memory.
+
+    ``values`` is a float64 masked array (nodata masked); ``transform`` maps pixel to
+    CRS coordinates (affine); ``crs`` is a :class:`pyproj.CRS` or None if the file has none.
+    """
+
+    path: Path
+    values: np.ma.MaskedArray
+    transform: object
+    crs: CRS | None
+    nodata: float | None
+    bounds: tuple[float, float, float, float]
+
+    @property
+    def res(self) -> tuple[float, float]:
+        """Pixel size (x, y) in CRS units."""
+        return (abs(self.transform.a), abs(self.transform.e))
+
+
+def read_raster(path: str | Path, *, band: int = 1) -> RasterData:
+    """Read one band of a raster (GeoTIFF) into memory, nodata masked.
+
+    Raises
+    ------
+    LayerReadError
+        If the file cannot be opened or has no such band.
+    """
+    path = Path(path)
+    with open_raster(path) as ds:
+        if band < 1 or band > ds.count:
+            raise LayerReadError(f"{path}: has {ds.count} band(s); band {band} requested.")
+        try:
+            values = ds.read(band, masked=True).astype("float64")
+        except Exception as exc:
+            raise LayerReadError(f"{path}: cannot read pixel values ({exc}); the file may be truncated.") from None
+        crs = CRS.from_user_input(ds.crs.to_wkt()) if ds.crs else None
+        return RasterData(path, values, ds.transform, crs, ds.nodata, tuple(ds.bounds))
 
 
 # ---------------------------------------------------------------------------------------

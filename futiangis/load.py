@@ -13,12 +13,12 @@ import numpy as np
 
 from .config import Config
 from .crs import parse_source_crs
-from .errors import LayerReadError, Problem
-from .io import read_catalog, read_vector, shapefile_has_cpg
+from .errors import LayerReadError, LayerValidationError, Problem
+from .io import RasterData, read_catalog, read_raster, read_vector, shapefile_has_cpg
 from .schemas import get_schema
 from .validate import PreparedLayer, prepare_layer
 
-__all__ = ["load_layer", "load_shipped_layer", "load_district_wgs84"]
+__all__ = ["load_layer", "load_shipped_layer", "load_district_wgs84", "load_raster", "shipped_path"]
 
 # Latin-1 decodings of GBK/UTF-8 Chinese text are runs of characters in U+0080..U+00FF.
 _MOJIBAKE = re.compile(r"[\u0080-\u00ff]{2,}")
@@ -147,3 +147,62 @@ def load_shipped_layer(kind: str, *, config: Config) -> gpd.GeoDataFrame:
     gdf = prepared.gdf
     gdf.attrs["provenance"] = info.as_dict()
     return gdf
+
+
+def shipped_path(kind: str, *, config: Config) -> Path:
+    """Path of a shipped layer's file (e.g. the ``dem`` GeoTIFF) from the catalogue."""
+    catalog = read_catalog(config.layers_dir)
+    if kind not in catalog:
+        raise LayerReadError(
+            f"{config.layers_dir}: no shipped layer {kind!r} (have: {', '.join(sorted(catalog))})."
+        )
+    return catalog[kind].path
+
+
+def load_raster(
+    path: str | Path,
+    *,
+    config: Config,
+    district_wgs84: gpd.GeoDataFrame | None = None,
+    band: int = 1,
+) -> RasterData:
+    """Read a raster and check it is usable for Futian: has a CRS and overlaps the district.
+
+    Raises
+    ------
+    LayerValidationError
+        If the raster has no CRS, or does not overlap the district (or Shenzhen window).
+    """
+    from pyproj import Transformer
+
+    raster = read_raster(path, band=band)
+    problems: list[Problem] = []
+    if raster.crs is None:
+        problems.append(Problem(
+            "missing_crs",
+            "the raster has no CRS (GeoTIFF without georeferencing keys). Assign one with "
+            "`gdal_edit.py -a_srs EPSG:4326 FILE` (on a copy) or re-export it with its CRS.",
+        ))
+        raise LayerValidationError(str(path), problems)
+    to_wgs = Transformer.from_crs(raster.crs, "EPSG:4326", always_xy=True)
+    minx, miny, maxx, maxy = to_wgs.transform_bounds(*raster.bounds)
+    if district_wgs84 is None:
+        district_wgs84 = load_district_wgs84(config)
+    if district_wgs84 is not None:
+        dminx, dminy, dmaxx, dmaxy = district_wgs84.total_bounds
+        where = "the Futian district"
+    else:
+        dminx, dminy, dmaxx, dmaxy = config.shenzhen_bbox_wgs84
+        where = "Shenzhen"
+    if maxx <= dminx or minx >= dmaxx or maxy <= dminy or miny >= dmaxy:
+        problems.append(Problem(
+            "raster_no_overlap",
+            f"the raster covers lon {minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f} "
+            f"(WGS84), which does not overlap {where} (lon {dminx:.4f}–{dmaxx:.4f}, lat "
+            f"{dminy:.4f}–{dmaxy:.4f}). Check the raster's CRS or supply a raster of Futian.",
+        ))
+    if raster.values.mask.all():
+        problems.append(Problem("raster_empty", "every pixel is nodata; nothing to analyse."))
+    if problems:
+        raise LayerValidationError(str(path), problems)
+    return raster
