@@ -10,6 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from .config import Config
 from .crs import parse_source_crs
@@ -28,7 +29,9 @@ def _mojibake_problems(gdf: gpd.GeoDataFrame, path: Path) -> list[Problem]:
     """Detect a shapefile without .cpg whose text was decoded as ISO-8859-1."""
     problems = []
     for col in gdf.columns:
-        if col == gdf.geometry.name or gdf[col].dtype != object:
+        if col == gdf.geometry.name or not (
+            gdf[col].dtype == object or pd.api.types.is_string_dtype(gdf[col])
+        ):
             continue
         for value in gdf[col].dropna().astype(str).head(200):
             if not _MOJIBAKE.search(value):
