@@ -23,6 +23,8 @@ SUBCOMMAND_MODULES = (
     "validate_cmd",
     "import_cmd",
     "measure_cmd",
+    "target_cmd",
+    "stats_cmd",
 )
 
 EXIT_ERROR = 1

@@ -1,0 +1,53 @@
+"""``futiangis stats``: stations, routes and parks per statistical unit or CBD zone."""
+from __future__ import annotations
+
+import json
+
+import click
+import numpy as np
+
+from ..join import stats_by
+from .main import get_config
+from .options import json_option
+
+
+@click.command("stats")
+@click.option("--by", "by", type=click.Choice(["units", "zones"]), default="units", show_default=True,
+              help="Aggregate per statistical unit or per CBD zone.")
+@json_option
+@click.pass_context
+def command(ctx, by, as_json) -> None:
+    """Charging / bike stations (count, piles, docks, per km²), route km/km², park share."""
+    config = get_config(ctx)
+    table = stats_by(config, by=by)
+    if as_json:
+        records = table.astype(object).where(table.notna(), None).to_dict("records")
+        records = [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in records]
+        click.echo(json.dumps({
+            "by": by,
+            "unit_layer": table.attrs["unit_layer"],
+            "missing_layers": table.attrs["missing_layers"],
+            "illustrative_layers": table.attrs["illustrative_layers"],
+            "rows": records,
+        }, ensure_ascii=False, indent=2))
+        return
+    if table.attrs["illustrative_layers"]:
+        click.echo(f"Note: {', '.join(table.attrs['illustrative_layers'])} are ILLUSTRATIVE data (示意数据).")
+    if table.attrs["missing_layers"]:
+        click.echo(f"Not shipped (columns omitted): {', '.join(table.attrs['missing_layers'])}.")
+    formats = {"area_km2": "{:.3f}", "park_share": "{:.1%}"}
+    cols = [c for c in table.columns if c != "name_en"]
+    rows = [[str(c) for c in cols]]
+    for _, r in table.iterrows():
+        cells = []
+        for c in cols:
+            v = r[c]
+            if isinstance(v, (float, np.floating)):
+                cells.append("—" if np.isnan(v) else formats.get(c, "{:,.2f}").format(v))
+            else:
+                cells.append(str(v))
+        rows.append(cells)
+    widths = [max(len(row[j]) for row in rows) for j in range(len(cols))]
+    for row in rows:
+        click.echo("  ".join(cell.rjust(w) if j > 1 else cell.ljust(w)
+                             for j, (cell, w) in enumerate(zip(row, widths))))

@@ -1,0 +1,92 @@
+"""``futiangis target``: progress of the renewal sites against the configured targets."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..errors import FutianGISError
+from ..load import load_layer
+from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
+from ..targets import parse_as_of, run_target_accounting
+from .main import get_config
+from .options import echo_problems, encoding_option, json_option, layer_option, source_crs_option
+
+
+def _as_of(ctx, param, value):
+    try:
+        return parse_as_of(value)
+    except FutianGISError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+@click.command("target")
+@click.option("--sites", "sites_path", type=click.Path(dir_okay=False), default=None,
+              help="Renewal-sites layer to account (default: the shipped renewal_sites).")
+@click.option("--zones", "zones_path", type=click.Path(dir_okay=False), default=None,
+              help="CBD-zones layer for the breakdown (default: the shipped cbd_zones).")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", callback=_as_of,
+              help="Evaluate at DATE (YYYY-MM-DD or a year): sites whose status was reached "
+              "later move back one column.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Write CSV, XLSX, Markdown and a PNG chart into this folder.")
+@source_crs_option
+@encoding_option
+@layer_option
+@json_option
+@click.pass_context
+def command(ctx, sites_path, zones_path, as_of, out_dir, source_crs, encoding, layer, as_json) -> None:
+    """How far the renewal sites are from the targets (100万㎡ / 60万㎡ / 100亿元 by default).
+
+    Counts new floor area (GFA): completed = achieved, under construction / approved =
+    pipeline, planned = proposed; overlapping sites once. See docs/targets.md.
+    """
+    config = get_config(ctx)
+    sites = zones = None
+    if sites_path:
+        prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
+                              source_crs=source_crs, encoding=encoding)
+        echo_problems(prepared.warnings, prepared.source)
+        sites = prepared.gdf
+        sites.attrs["source"] = prepared.source
+    if zones_path:
+        prepared = load_layer(zones_path, "cbd_zones", config=config)
+        echo_problems(prepared.warnings, prepared.source)
+        zones = prepared.gdf
+        zones.attrs["source"] = prepared.source
+    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of)
+    written = write_target_report(result, out_dir) if out_dir else []
+    if as_json:
+        payload = result.to_dict()
+        payload.pop("sites")
+        payload.pop("splits")
+        payload["written"] = [str(p) for p in written]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for p in result.warnings:
+        click.echo(f"warning: site {p.feature_id}: {p.message}" if p.feature_id
+                   else f"warning: {p.message}", err=True)
+    if result.illustrative:
+        click.echo(ILLUSTRATIVE_NOTE)
+    when = result.as_of.isoformat() if result.as_of else "statuses as recorded"
+    click.echo(f"Target accounting as of {when} ({len(result.sites)} sites; GFA, overlaps counted once)")
+    for r in result.targets.itertuples(index=False):
+        deadline = result.deadlines.get(r.id)
+        click.echo(f"\n{r.name_zh} {r.name_en}  [{r.id}]"
+                   + (f"  deadline {deadline.isoformat()}" if deadline else ""))
+        click.echo(f"  target     {format_amount(r.target, r.unit)}")
+        click.echo(f"  achieved   {format_amount(r.achieved, r.unit)}   progress {r.progress:.1f} %")
+        click.echo(f"  pipeline   {format_amount(r.pipeline, r.unit)}")
+        click.echo(f"  proposed   {format_amount(r.proposed, r.unit)}")
+        click.echo(f"  shortfall  {format_amount(r.shortfall, r.unit)}")
+    click.echo("\nBy direction (counted GFA, 万㎡: achieved / pipeline / proposed; investment 亿元):")
+    for r in result.by_direction.itertuples(index=False):
+        click.echo(f"  {r.direction_zh:<4} {r.direction:<8} {r.n_sites:>3} sites  "
+                   f"{r.achieved_m2 / 1e4:>8.2f} / {r.pipeline_m2 / 1e4:>8.2f} / "
+                   f"{r.proposed_m2 / 1e4:>8.2f}   {getattr(r, 'investment_100m_cny', 0.0):>7.2f} 亿元")
+    n_est = int(result.sites["gfa_estimated"].sum())
+    click.echo(f"\n{n_est} site(s) with estimated GFA; {len(result.overlaps)} overlapping pair(s) "
+               f"({result.overlaps['overlap_area_m2'].sum():,.0f} m² counted once); "
+               f"{len(result.warnings)} warning(s).")
+    if written:
+        click.echo(f"Wrote {len(written)} files to {out_dir}.")

@@ -1,0 +1,420 @@
+"""Spatial joins in metres: sites → zones, stations / routes / parks → statistical units.
+
+Every function takes GeoDataFrames in the working CRS (EPSG:4547, checked) and returns a
+new :class:`pandas.DataFrame`; inputs are never modified.
+
+* :func:`join_points_to_units`, :func:`join_lines_to_units` and
+  :func:`join_polygons_to_units` return one row per unit, **indexed like** ``units``,
+  with the unit ``id`` kept and the unit of measure in every column name
+  (``count``, ``piles``, ``count_per_km2``, ``length_km``, ``km_per_km2``,
+  ``park_area_m2``, ``park_share`` …).
+* :func:`apportion_to_zones` returns one row per (site, zone) piece, **indexed like**
+  ``sites`` (a site that straddles a border has one row per zone it touches), with the
+  site's values split by the share of its land in each zone.
+
+Nothing is counted twice: a point on a border between two units goes to the first of
+them (layer order); a route running along a shared border is measured once; parks that
+overlap are unioned before their area is measured; overlapping zones are made disjoint
+in layer order (the earlier zone keeps the shared land) and reported.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import schemas as S
+from .config import Config
+from .crs import require_projected
+from .errors import CRSError, LayerReadError, Problem
+
+__all__ = [
+    "UNZONED",
+    "join_points_to_units",
+    "join_lines_to_units",
+    "join_polygons_to_units",
+    "apportion_to_zones",
+    "disjoint_zones",
+    "stats_by",
+]
+
+#: zone id given to the part of a site that lies in no zone
+UNZONED = "unzoned"
+# Land pieces smaller than this (m²) are treated as boundary noise, not as a split.
+_PIECE_TOLERANCE_M2 = 0.01
+_M2_PER_KM2 = 1_000_000.0
+
+
+# ---------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------
+def _check_same_crs(left: gpd.GeoDataFrame, right: gpd.GeoDataFrame, what: str) -> None:
+    require_projected(left.crs, what)
+    require_projected(right.crs, what)
+    if not left.crs.equals(right.crs):
+        raise CRSError(
+            f"{what}: the layers are in different CRSs ({left.crs.to_string()} vs "
+            f"{right.crs.to_string()}); load both through futiangis.load (working CRS "
+            "EPSG:4547) or reproject with .to_crs() first."
+        )
+
+
+def _ids(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """The ``id`` column as strings, or ``row N`` labels when there is none."""
+    if S.ID in gdf.columns:
+        return gdf[S.ID].astype(str)
+    return pd.Series([f"row {i + 1}" for i in range(len(gdf))], index=gdf.index)
+
+
+def _unit_frame(units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Id and area of each unit, indexed like ``units``."""
+    area_m2 = units.geometry.area.to_numpy()
+    return pd.DataFrame(
+        {S.ID: _ids(units).to_numpy(), "area_km2": area_m2 / _M2_PER_KM2},
+        index=units.index,
+    )
+
+
+def _per_km2(values: pd.Series, area_km2: pd.Series) -> pd.Series:
+    area = area_km2.to_numpy(dtype=float)
+    out = np.divide(values.to_numpy(dtype=float), area, out=np.full(len(area), np.nan), where=area > 0)
+    return pd.Series(out, index=values.index)
+
+
+def disjoint_zones(zones: gpd.GeoDataFrame) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Make zone polygons disjoint in layer order; report every overlap removed.
+
+    The earlier zone keeps land two zones share, so a site's land is never counted in
+    two zones. Returns the new geometries (indexed like ``zones``) and one warning per
+    overlapping pair.
+    """
+    require_projected(zones.crs, "making zones disjoint")
+    ids = _ids(zones)
+    geoms = list(zones.geometry.to_numpy())
+    problems: list[Problem] = []
+    taken = None
+    out = []
+    for i, geom in enumerate(geoms):
+        if taken is not None and geom is not None and shapely.intersects(geom, taken):
+            overlap = shapely.intersection(geom, taken).area
+            if overlap > _PIECE_TOLERANCE_M2:
+                earlier = [
+                    ids.iloc[j] for j in range(i)
+                    if geoms[j] is not None and shapely.intersection(geom, geoms[j]).area > _PIECE_TOLERANCE_M2
+                ]
+                problems.append(Problem(
+                    "zones_overlap",
+                    f"zone overlaps earlier zone(s) {', '.join(earlier)} by {overlap:,.1f} m²; "
+                    "the earlier zone keeps the shared land so sites are not counted twice. "
+                    "Fix the zone boundaries so they do not overlap.",
+                    feature_id=ids.iloc[i],
+                    severity="warning",
+                ))
+                geom = shapely.difference(geom, taken)
+        out.append(geom)
+        if geom is not None:
+            taken = geom if taken is None else shapely.union(taken, geom)
+    return gpd.GeoSeries(out, index=zones.index, crs=zones.crs), problems
+
+
+# ---------------------------------------------------------------------------------------
+# points, lines, polygons → units
+# ---------------------------------------------------------------------------------------
+def join_points_to_units(
+    points: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *, value_col: str | None = None
+) -> pd.DataFrame:
+    """Count points (and sum one of their columns) per unit, with densities per km².
+
+    Parameters
+    ----------
+    points : GeoDataFrame
+        Point layer in the working CRS (charging or bike stations).
+    units : GeoDataFrame
+        Polygon layer in the same CRS (statistical units or zones).
+    value_col : str, optional
+        Numeric column of ``points`` to sum as well (``"piles"``, ``"docks"``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``units``: ``id``, ``area_km2``, ``count``, ``count_per_km2`` and,
+        with ``value_col``, ``<value_col>`` and ``<value_col>_per_km2``. A point on a
+        border counts for the first unit in layer order only. Ids of points in no unit
+        are listed in ``result.attrs["unmatched_ids"]``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> units = gpd.GeoDataFrame({"id": ["u1"]}, geometry=[shapely.box(0, 0, 1000, 1000)],
+    ...                          crs="EPSG:4547")
+    >>> pts = gpd.GeoDataFrame({"id": ["a", "b"], "piles": [4, 6]},
+    ...                        geometry=gpd.points_from_xy([10, 20], [10, 20]), crs="EPSG:4547")
+    >>> join_points_to_units(pts, units, value_col="piles")[["count", "piles", "piles_per_km2"]]
+        count  piles  piles_per_km2
+    0      2     10           10.0
+    """
+    _check_same_crs(points, units, "joining points to units")
+    if value_col is not None and value_col not in points.columns:
+        raise LayerReadError(
+            f"points have no column {value_col!r} to sum (columns: "
+            f"{', '.join(c for c in points.columns if c != points.geometry.name)})."
+        )
+    out = _unit_frame(units)
+    pts = points[[points.geometry.name]].copy()
+    pts["_value"] = points[value_col].astype("float64").to_numpy() if value_col else 1.0
+    pts = pts.reset_index(drop=True)
+    pts["_pos"] = np.arange(len(pts))
+    left = units[[units.geometry.name]].copy()
+    left["_unit_order"] = np.arange(len(units))
+    joined = gpd.sjoin(pts, left, how="left", predicate="intersects")
+    # a point on a shared border matches two units: keep the first unit in layer order
+    joined = joined.sort_values(["_pos", "_unit_order"]).drop_duplicates("_pos", keep="first")
+    matched = joined[joined["_unit_order"].notna()]
+    unit_index = units.index[matched["_unit_order"].astype(int).to_numpy()]
+    counts = pd.Series(1, index=unit_index).groupby(level=0).sum()
+    out["count"] = counts.reindex(units.index, fill_value=0).astype("int64")
+    out["count_per_km2"] = _per_km2(out["count"], out["area_km2"])
+    if value_col is not None:
+        sums = pd.Series(matched["_value"].to_numpy(), index=unit_index).groupby(level=0).sum()
+        total = sums.reindex(units.index, fill_value=0.0)
+        if pd.api.types.is_integer_dtype(points[value_col]) or (total == total.round()).all():
+            total = total.round().astype("int64")
+        out[value_col] = total
+        out[f"{value_col}_per_km2"] = _per_km2(out[value_col], out["area_km2"])
+    unmatched = joined.loc[joined["_unit_order"].isna(), "_pos"].astype(int).to_numpy()
+    out.attrs["unmatched_ids"] = list(_ids(points).iloc[unmatched])
+    return out
+
+
+def join_lines_to_units(routes: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Length of routes inside each unit in km, and km per km² of unit area.
+
+    Overlapping routes are each counted (two routes on one street are two routes); a
+    route running exactly along a border between units is counted once, for the first
+    unit in layer order.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``units``: ``id``, ``area_km2``, ``length_km``, ``km_per_km2``.
+    """
+    _check_same_crs(routes, units, "joining routes to units")
+    out = _unit_frame(units)
+    unit_geoms = units.geometry.to_numpy()
+    tree = shapely.STRtree(unit_geoms)
+    length_m = np.zeros(len(units))
+    for route in routes.geometry.to_numpy():
+        if route is None or route.is_empty:
+            continue
+        hits = np.sort(tree.query(route, predicate="intersects"))
+        remaining = route
+        for j in hits:
+            if remaining.is_empty:
+                break
+            piece = shapely.intersection(remaining, unit_geoms[j])
+            if piece.length > 0:
+                length_m[j] += piece.length
+                remaining = shapely.difference(remaining, piece)
+    out["length_km"] = length_m / 1000.0
+    out["km_per_km2"] = _per_km2(out["length_km"], out["area_km2"])
+    return out
+
+
+def join_polygons_to_units(
+    polygons: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *, prefix: str = "park"
+) -> pd.DataFrame:
+    """Area of (unioned) polygons inside each unit and its share of the unit's area.
+
+    Overlapping polygons are unioned first so shared land counts once.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``units``: ``id``, ``area_km2``, ``area_m2``, ``<prefix>_area_m2`` and
+        ``<prefix>_share`` (0–1 of the unit's area).
+    """
+    _check_same_crs(polygons, units, "joining polygons to units")
+    out = _unit_frame(units)
+    geoms = polygons.geometry[polygons.geometry.notna()].to_numpy()
+    union = shapely.union_all(geoms) if len(geoms) else shapely.Polygon()
+    unit_geoms = units.geometry.to_numpy()
+    inside = shapely.intersection(unit_geoms, union)
+    area_m2 = shapely.area(unit_geoms)
+    out["area_m2"] = area_m2
+    out[f"{prefix}_area_m2"] = shapely.area(inside)
+    out[f"{prefix}_share"] = _per_km2(out[f"{prefix}_area_m2"], out["area_m2"])
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# sites → zones
+# ---------------------------------------------------------------------------------------
+def apportion_to_zones(
+    sites: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    value_cols: Iterable[str],
+) -> pd.DataFrame:
+    """Split each site's values between zones by the share of its land in each zone.
+
+    Zones are made disjoint first (:func:`disjoint_zones`); land outside every zone goes
+    to the pseudo-zone :data:`UNZONED` so district totals are kept.
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        Polygons in the working CRS with an ``id`` column.
+    zones : GeoDataFrame
+        Polygons in the same CRS with an ``id`` column.
+    value_cols : iterable of str
+        Numeric columns of ``sites`` to split (e.g. ``gfa_counted_m2``).
+
+    Returns
+    -------
+    DataFrame
+        One row per (site, zone) piece, **indexed like** ``sites`` (a site repeated once
+        per zone it touches): ``site_id``, ``zone_id``, ``land_m2`` (land of the site in
+        the zone), ``share`` (``land_m2`` / site land; the shares of a site sum to 1) and
+        each value column multiplied by ``share``. A site with no land (empty geometry)
+        gets one ``UNZONED`` row with share 1 so its values are not lost.
+
+    Examples
+    --------
+    A 100 m × 100 m site lying 30 m in zone A and 70 m in zone B:
+
+    >>> import geopandas as gpd, shapely
+    >>> zones = gpd.GeoDataFrame({"id": ["A", "B"]}, crs="EPSG:4547",
+    ...     geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)])
+    >>> sites = gpd.GeoDataFrame({"id": ["s1"], "gfa": [10000.0]}, crs="EPSG:4547",
+    ...     geometry=[shapely.box(970, 0, 1070, 100)])
+    >>> apportion_to_zones(sites, zones, value_cols=["gfa"])[["zone_id", "land_m2", "share", "gfa"]]
+      zone_id  land_m2  share     gfa
+    0       A   3000.0    0.3  3000.0
+    0       B   7000.0    0.7  7000.0
+    """
+    _check_same_crs(sites, zones, "apportioning sites to zones")
+    value_cols = list(value_cols)
+    missing = [c for c in value_cols if c not in sites.columns]
+    if missing:
+        raise LayerReadError(f"sites have no column(s) {', '.join(missing)} to apportion.")
+    zone_geoms, _ = disjoint_zones(zones)
+    zone_ids = _ids(zones).to_numpy()
+    zg = zone_geoms.to_numpy()
+    tree = shapely.STRtree(zg)
+    site_ids = _ids(sites)
+    rows: list[dict] = []
+    index: list = []
+    for pos, (idx, geom) in enumerate(zip(sites.index, sites.geometry.to_numpy())):
+        land = 0.0 if geom is None else float(geom.area)
+        values = {c: sites[c].iloc[pos] for c in value_cols}
+        if land <= 0:
+            rows.append({"site_id": site_ids.iloc[pos], "zone_id": UNZONED, "land_m2": 0.0,
+                         "share": 1.0, **values})
+            index.append(idx)
+            continue
+        pieces: list[tuple[str, float]] = []
+        for j in np.sort(tree.query(geom, predicate="intersects")):
+            a = float(shapely.intersection(geom, zg[j]).area)
+            if a > _PIECE_TOLERANCE_M2:
+                pieces.append((zone_ids[j], a))
+        outside = land - sum(a for _, a in pieces)
+        if outside > _PIECE_TOLERANCE_M2:
+            pieces.append((UNZONED, outside))
+        if not pieces:  # only slivers everywhere: keep the whole site together
+            pieces = [(UNZONED, land)]
+        total = sum(a for _, a in pieces)
+        for zone_id, a in pieces:
+            share = a / total
+            row = {"site_id": site_ids.iloc[pos], "zone_id": zone_id, "land_m2": a, "share": share}
+            for c in value_cols:
+                v = values[c]
+                row[c] = np.nan if pd.isna(v) else float(v) * share
+            rows.append(row)
+            index.append(idx)
+    columns = ["site_id", "zone_id", "land_m2", "share", *value_cols]
+    return pd.DataFrame(rows, index=pd.Index(index, name=sites.index.name), columns=columns)
+
+
+# ---------------------------------------------------------------------------------------
+# one table per unit (or zone) from the shipped layers
+# ---------------------------------------------------------------------------------------
+_STATS_LAYERS = (
+    ("charging_stations", "points", S.PILES, "charging"),
+    ("bike_stations", "points", S.DOCKS, "bike"),
+    ("slow_routes", "lines", None, "routes"),
+    ("parks", "polygons", None, "park"),
+)
+
+
+def stats_by(config: Config, by: str = "units") -> pd.DataFrame:
+    """Stations, routes and parks per statistical unit or per CBD zone, from shipped layers.
+
+    Parameters
+    ----------
+    config : Config
+        Locates the shipped layers.
+    by : {"units", "zones"}
+        ``units`` (the statistical units layer) or ``zones`` (``cbd_zones``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed like the unit layer: ``id``, ``name_zh``, ``area_km2`` and, for each shipped
+        layer present, ``charging_count``, ``charging_piles``, ``charging_per_km2``,
+        ``charging_piles_per_km2``, ``bike_count``, ``bike_docks``, ``bike_per_km2``,
+        ``bike_docks_per_km2``, ``routes_length_km``, ``routes_km_per_km2``,
+        ``park_area_m2``, ``park_share``. Layers not shipped are listed in
+        ``result.attrs["missing_layers"]``; ``result.attrs["illustrative_layers"]`` names
+        the illustrative ones used.
+
+    Raises
+    ------
+    ConfigError
+        If ``by`` is not ``units`` or ``zones``.
+    """
+    from .errors import ConfigError
+    from .io import read_catalog
+    from .load import load_shipped_layer
+
+    if by not in ("units", "zones"):
+        raise ConfigError(f"stats --by must be 'units' or 'zones', got {by!r}.")
+    unit_kind = config.units_layer if by == "units" else "cbd_zones"
+    units = load_shipped_layer(unit_kind, config=config)
+    if by == "zones":
+        geoms, _ = disjoint_zones(units)
+        units = units.set_geometry(geoms)
+    catalog = read_catalog(config.layers_dir)
+    out = _unit_frame(units)
+    if S.NAME_ZH in units.columns:
+        out.insert(1, S.NAME_ZH, units[S.NAME_ZH].astype(str).to_numpy())
+    missing: list[str] = []
+    illustrative: list[str] = []
+    for kind, shape, value_col, prefix in _STATS_LAYERS:
+        if kind not in catalog or not catalog[kind].path.exists():
+            missing.append(kind)
+            continue
+        layer = load_shipped_layer(kind, config=config)
+        if catalog[kind].accuracy_class == "illustrative":
+            illustrative.append(kind)
+        if shape == "points":
+            res = join_points_to_units(layer, units, value_col=value_col)
+            out[f"{prefix}_count"] = res["count"]
+            out[f"{prefix}_{value_col}"] = res[value_col]
+            out[f"{prefix}_per_km2"] = res["count_per_km2"]
+            out[f"{prefix}_{value_col}_per_km2"] = res[f"{value_col}_per_km2"]
+        elif shape == "lines":
+            res = join_lines_to_units(layer, units)
+            out[f"{prefix}_length_km"] = res["length_km"]
+            out[f"{prefix}_km_per_km2"] = res["km_per_km2"]
+        else:
+            res = join_polygons_to_units(layer, units, prefix=prefix)
+            out[f"{prefix}_area_m2"] = res[f"{prefix}_area_m2"]
+            out[f"{prefix}_share"] = res[f"{prefix}_share"]
+    out.attrs["by"] = by
+    out.attrs["unit_layer"] = unit_kind
+    out.attrs["missing_layers"] = missing
+    out.attrs["illustrative_layers"] = illustrative
+    return out

@@ -1,0 +1,359 @@
+"""Target reports: the same tables as CSV, XLSX and Markdown, and a PNG progress chart.
+
+Builders return content (``bytes`` / ``str``) and never touch files;
+:func:`write_target_report` hands that content to :mod:`futiangis.io`'s atomic writers.
+Numbers are written unrounded to CSV and XLSX, so they match
+:class:`~futiangis.targets.TargetResult` exactly; Markdown and the chart show planners'
+units (万㎡, 亿元) beside m² and CNY.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io as _stdio
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem
+from .io import write_bytes_atomic, write_text_atomic
+from .targets import ACCOUNTING_RULES, COLUMNS, UNIT_LABELS, TargetResult
+
+__all__ = [
+    "ILLUSTRATIVE_NOTE",
+    "format_amount",
+    "report_tables",
+    "table_to_csv",
+    "build_xlsx",
+    "build_markdown",
+    "build_progress_chart",
+    "write_target_report",
+]
+
+ILLUSTRATIVE_NOTE = (
+    "ILLUSTRATIVE DATA (示意数据): the sites and/or zones are illustrative, digitized to show "
+    "the method, not official planning data; do not quote these numbers as the plan's progress."
+)
+_CNY_PER_100M = 1e8
+REPORT_FILES = {
+    "xlsx": "target_report.xlsx",
+    "markdown": "target_report.md",
+    "chart": "target_progress.png",
+}
+
+
+# ---------------------------------------------------------------------------------------
+# formatting
+# ---------------------------------------------------------------------------------------
+def format_amount(value: float, unit: str) -> str:
+    """Planners' unit first, base unit beside it.
+
+    Examples
+    --------
+    >>> format_amount(1_234_567, "m2")
+    '123.46 万㎡ (1,234,567 m²)'
+    >>> format_amount(12.5, "100m_cny")
+    '12.50 亿元 (CNY 1,250,000,000)'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "m2":
+        return f"{value / 1e4:,.2f} 万㎡ ({value:,.0f} m²)"
+    if unit == "100m_cny":
+        return f"{value:,.2f} 亿元 (CNY {value * _CNY_PER_100M:,.0f})"
+    label = UNIT_LABELS.get(unit, (unit,))[0]
+    return f"{value:,.2f} {label}"
+
+
+def _notes(result: TargetResult) -> list[str]:
+    notes = []
+    if result.illustrative:
+        notes.append(ILLUSTRATIVE_NOTE)
+    notes.append(
+        "Evaluated as of " + (result.as_of.isoformat() if result.as_of else "the recorded statuses (no --as-of)")
+        + "."
+    )
+    for key, value in result.sources.items():
+        notes.append(f"{key}: {value}")
+    notes.append("Units: m² of gross floor area (GFA); investment in 亿元 (1 亿元 = 10^8 CNY); "
+                 "progress in percent of the target (achieved only); shortfall = target − achieved.")
+    notes += [f"Rule {i}: {rule}" for i, rule in enumerate(ACCOUNTING_RULES, start=1)]
+    return notes
+
+
+# ---------------------------------------------------------------------------------------
+# tables
+# ---------------------------------------------------------------------------------------
+def _warnings_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"severity": p.severity, "code": p.code, "feature_id": p.feature_id, "field": p.field,
+          "message": p.message} for p in problems],
+        columns=["severity", "code", "feature_id", "field", "message"],
+    )
+
+
+def report_tables(result: TargetResult) -> dict[str, pd.DataFrame]:
+    """The tables of a report, in order: name -> plain DataFrame (no geometry).
+
+    ``targets`` is :attr:`TargetResult.targets` unchanged (the numbers checked against the
+    XLSX); ``sites`` drops the geometry; ``splits`` gets its site index as a column.
+    """
+    sites = pd.DataFrame(result.sites.drop(columns=[result.sites.geometry.name]))
+    splits = result.splits.reset_index(names="site_index")
+    return {
+        "targets": result.targets,
+        "by_direction": result.by_direction,
+        "by_zone": result.by_zone,
+        "by_status": result.by_status,
+        "by_year": result.by_year,
+        "sites": sites.reset_index(drop=True),
+        "splits": splits,
+        "overlaps": result.overlaps,
+        "warnings": _warnings_frame(result.warnings),
+    }
+
+
+def table_to_csv(table: pd.DataFrame) -> bytes:
+    """CSV bytes, UTF-8 with BOM so Excel on Chinese Windows opens the Chinese names right."""
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _cell(value):
+    if value is None:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()
+    return str(value)
+
+
+def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = None) -> bytes:
+    """An XLSX workbook: a ``README`` sheet with ``notes``, then one sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "README"
+    readme.append(["futiangis target accounting"])
+    readme["A1"].font = Font(bold=True)
+    for line in notes or []:
+        readme.append([line])
+    readme.column_dimensions["A"].width = 120
+    for name, table in tables.items():
+        ws = wb.create_sheet(title=name[:31])
+        ws.append([str(c) for c in table.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in table.itertuples(index=False, name=None):
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+        for j, col in enumerate(table.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in table[col].head(50)]) + 2
+            ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
+    buf = _stdio.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _md_escape(value) -> str:
+    """Escape an attribute value for a Markdown table cell (and the HTML it may become)."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _wan(m2: float) -> str:
+    return f"{m2 / 1e4:,.2f}"
+
+
+def build_markdown(result: TargetResult) -> str:
+    """The report as Markdown: targets, breakdowns, overlaps, warnings and the rules."""
+    out = ["# 产业空间目标核算 Target accounting — 福田区 Futian", ""]
+    if result.illustrative:
+        out += [f"> **{ILLUSTRATIVE_NOTE}**", ""]
+    out.append(f"As of: **{result.as_of.isoformat() if result.as_of else 'statuses as recorded'}**  ")
+    for key, value in result.sources.items():
+        out.append(f"{key}: {_md_escape(value)}  ")
+    out += ["", "## Targets 目标", ""]
+    rows = []
+    for r in result.targets.itertuples(index=False):
+        deadline = result.deadlines.get(r.id)
+        rows.append([
+            _md_escape(f"{r.name_zh} {r.name_en}"), format_amount(r.target, r.unit),
+            format_amount(r.achieved, r.unit), format_amount(r.pipeline, r.unit),
+            format_amount(r.proposed, r.unit), f"{r.progress:.1f} %",
+            format_amount(r.shortfall, r.unit), deadline.isoformat() if deadline else "—",
+        ])
+    out.append(_md_table(
+        ["Target 目标", "Target", "Achieved 已建成", "Pipeline 在建/已批", "Proposed 规划",
+         "Progress", "Shortfall 缺口", "Deadline"], rows))
+    out += ["", "Progress counts achieved (completed) floor area only; pipeline and proposed "
+            "show what could follow.", ""]
+
+    def gfa_rows(frame: pd.DataFrame, label_cols: list[str]) -> list[list[str]]:
+        rows = []
+        for _, r in frame.iterrows():
+            rows.append([_md_escape(r[c]) for c in label_cols] + [
+                str(int(r["n_sites"])), *(_wan(r[f"{c}_m2"]) for c in COLUMNS), _wan(r["gfa_counted_m2"]),
+                f"{r.get('investment_100m_cny', 0.0):,.2f}",
+            ])
+        return rows
+
+    gfa_header = ["Sites", "Achieved 万㎡", "Pipeline 万㎡", "Proposed 万㎡", "Total 万㎡", "Investment 亿元"]
+    out += ["## By expansion direction 按拓展方向 (东扩/南拓/西延/北展)", ""]
+    out.append(_md_table(["Direction", "方向", "Zones"] + gfa_header,
+                         gfa_rows(result.by_direction, ["direction", "direction_zh", "zones"])))
+    out += ["", "## By zone 按片区", ""]
+    out.append(_md_table(["Zone", "名称", "方向"] + gfa_header,
+                         gfa_rows(result.by_zone, ["zone_id", "name_zh", "direction_zh"])))
+    out += ["", "## By status 按状态 (recorded status; columns at the as-of date)", ""]
+    out.append(_md_table(["Status", "状态"] + gfa_header,
+                         gfa_rows(result.by_status, ["status", "status_zh"])))
+    out += ["", "## By year 按年份", ""]
+    out.append(_md_table(["Year"] + gfa_header, gfa_rows(result.by_year, ["year"])))
+    est = result.sites[result.sites["gfa_estimated"].astype(bool)]
+    out += ["", f"## Estimated GFA 估算 ({len(est)} site(s))", ""]
+    if len(est):
+        out.append(_md_table(
+            ["Site", "Land m²", "Plot ratio", "Industrial share", "Estimated GFA m²"],
+            [[_md_escape(r["id"]), f"{r['land_area_m2']:,.0f}", f"{r['plot_ratio']:g}",
+              f"{r['industrial_share']:g}", f"{r['gfa_m2']:,.0f}"] for _, r in est.iterrows()]))
+    else:
+        out.append("None: every site reports gfa_new_m2.")
+    out += ["", f"## Overlapping sites 重叠地块 ({len(result.overlaps)} pair(s))", ""]
+    if len(result.overlaps):
+        out.append(_md_table(
+            ["Site A", "Site B", "Overlap m²", "Land kept by"],
+            [[_md_escape(r.site_a), _md_escape(r.site_b), f"{r.overlap_area_m2:,.1f}", _md_escape(r.kept_by)]
+             for r in result.overlaps.itertuples(index=False)]))
+    else:
+        out.append("None.")
+    split_sites = result.splits.groupby("site_id")["zone_id"].nunique()
+    straddling = result.splits[result.splits["site_id"].isin(split_sites[split_sites > 1].index)]
+    out += ["", f"## Sites split between zones 跨片区地块 ({straddling['site_id'].nunique()})", ""]
+    if len(straddling):
+        out.append(_md_table(
+            ["Site", "Zone", "Land m²", "Share of counted land", "GFA counted m²"],
+            [[_md_escape(r.site_id), _md_escape(r.zone_id), f"{r.land_m2:,.0f}",
+              f"{r.counted_share:.1%}", f"{r.gfa_counted_m2:,.0f}"]
+             for r in straddling.itertuples(index=False)]))
+    else:
+        out.append("None.")
+    out += ["", f"## Warnings ({len(result.warnings)})", ""]
+    out += [f"- `{p.code}` {_md_escape(p.feature_id or '')}: {_md_escape(p.message)}" for p in result.warnings] or ["None."]
+    out += ["", "## Accounting rules 核算规则", ""]
+    out += [f"{i}. {_md_escape(rule)}" for i, rule in enumerate(ACCOUNTING_RULES, start=1)]
+    out.append("")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# chart
+# ---------------------------------------------------------------------------------------
+_CJK_FONT_FILES = (
+    "wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.otf",
+    "DroidSansFallbackFull.ttf", "simhei.ttf", "msyh.ttc", "SourceHanSansSC-Regular.otf",
+)
+
+
+def _cjk_font():
+    """A FontProperties for a CJK font on this machine, or None (English labels then)."""
+    from matplotlib import font_manager
+
+    for path in font_manager.findSystemFonts():
+        if Path(path).name in _CJK_FONT_FILES:
+            return font_manager.FontProperties(fname=path)
+    return None
+
+
+def build_progress_chart(result: TargetResult, *, dpi: int = 120) -> bytes:
+    """PNG bytes: one bar per target, achieved / pipeline / proposed as % of the target."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    font = _cjk_font()
+    table = result.targets
+    n = len(table)
+    fig = Figure(figsize=(9, 1.3 + 1.0 * n), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    colours = {"achieved": "#1b7837", "pipeline": "#7fbf7b", "proposed": "#d9f0d3"}
+    labels_en = {"achieved": "achieved", "pipeline": "pipeline", "proposed": "proposed"}
+    y = np.arange(n)[::-1]
+    left = np.zeros(n)
+    for col in COLUMNS:
+        pct = (100.0 * table[col] / table["target"]).to_numpy()
+        ax.barh(y, pct, left=left, color=colours[col], edgecolor="#333333", linewidth=0.5,
+                label=labels_en[col])
+        left += pct
+    ax.axvline(100, color="#b2182b", linestyle="--", linewidth=1.2, label="target (100 %)")
+    ticks = []
+    for r in table.itertuples(index=False):
+        name = f"{r.name_zh}\n{r.name_en}" if font is not None else r.name_en
+        ticks.append(name)
+    ax.set_yticks(y, ticks, fontproperties=font, fontsize=8)
+    for yi, r, total in zip(y, table.itertuples(index=False), left):
+        unit_label = "万㎡" if r.unit == "m2" else "亿元"
+        scale = 1e4 if r.unit == "m2" else 1.0
+        text = (f"{r.progress:.1f} % achieved ({r.achieved / scale:,.1f} / {r.target / scale:,.0f} "
+                f"{unit_label})")
+        if font is None:
+            text = text.replace("万㎡", "x10^4 m2").replace("亿元", "x10^8 CNY")
+        ax.text(max(total, 0) + 1.5, yi, text, va="center", fontsize=8, fontproperties=font)
+    ax.set_xlim(0, max(110.0, float(left.max()) * 1.6 + 10))
+    ax.set_xlabel("% of target")
+    title = "Progress against targets"
+    if result.as_of:
+        title += f" (as of {result.as_of.isoformat()})"
+    if result.illustrative:
+        title += "\nILLUSTRATIVE DATA - not official"
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="best", fontsize=7, frameon=True)
+    fig.tight_layout()
+    buf = _stdio.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------------------
+def write_target_report(result: TargetResult, out_dir: str | Path) -> list[Path]:
+    """Write every table as CSV, the XLSX, the Markdown and the PNG chart into ``out_dir``.
+
+    Each file is written atomically (temporary file, then rename); other files already
+    in ``out_dir`` are left alone.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    OutputError
+        If a file cannot be written.
+    """
+    out_dir = Path(out_dir)
+    tables = report_tables(result)
+    written = [write_bytes_atomic(table_to_csv(t), out_dir / f"{name}.csv") for name, t in tables.items()]
+    written.append(write_bytes_atomic(build_xlsx(tables, notes=_notes(result)), out_dir / REPORT_FILES["xlsx"]))
+    written.append(write_text_atomic(build_markdown(result), out_dir / REPORT_FILES["markdown"]))
+    written.append(write_bytes_atomic(build_progress_chart(result), out_dir / REPORT_FILES["chart"]))
+    return written
