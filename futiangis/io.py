@@ -63,7 +63,11 @@ def list_vector_layers(path: str | Path) -> list[str]:
     try:
         return list(fiona.listlayers(str(path)))
     except Exception as exc:  # fiona.errors.DriverError and friends
-        raise LayerReadError(f"{path}: cannot open as a vector file ({exc}).") from None
+        raise LayerReadError(
+            f"{path}: cannot open as a vector file ({exc}). Check that it really is a "
+            f"{Path(path).suffix or 'vector'} file (not a zip archive or a saved web page); "
+            "unzip it or export the layer again."
+        ) from None
 
 
 def _check_shapefile_parts(path: Path) -> None:
@@ -204,7 +208,10 @@ def open_raster(path: str | Path):
     try:
         ds = rasterio.open(path)
     except RasterioIOError as exc:
-        raise LayerReadError(f"{path}: cannot be opened as a raster ({exc}).") from None
+        raise LayerReadError(
+            f"{path}: cannot be opened as a raster ({exc}). Check that it is a complete "
+            "GeoTIFF (not a saved web page or a partial download); download or export it again."
+        ) from None
     try:
         yield ds
     finally:

@@ -113,6 +113,14 @@ def load_layer(
     extra = []
     if path.suffix.lower() == ".shp" and encoding is None and not shapefile_has_cpg(path):
         extra = _mojibake_problems(raw, path)
+    prj = path.with_suffix(".prj")
+    if path.suffix.lower() == ".shp" and raw.crs is None and parsed_crs is None and prj.exists():
+        head = prj.read_bytes()[:60].decode("utf-8", errors="replace").strip()
+        extra.append(Problem(
+            "unknown_crs",
+            f"{prj.name} is present but is not a CRS definition GDAL can read (it starts "
+            f"{head!r}). Replace it with the .prj exported by your GIS, or pass --source-crs.",
+        ))
     if district_wgs84 is None:
         district_wgs84 = load_district_wgs84(config)
     source = str(path) + (f" (layer {layer})" if layer else "")

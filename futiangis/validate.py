@@ -192,6 +192,13 @@ def _check_location(gdf_wgs84, labels, bbox, col: _Collector, declared: str):
                 "(x = longitude ≈ 114, y = latitude ≈ 22.5)."
             )
             code = "lonlat_swapped"
+        elif abs(cx) > 180 or abs(cy) > 90:
+            msg = (
+                f"coordinates ({cx:.1f}, {cy:.1f}) are not degrees although the file declares "
+                f"{declared}: they look like metres of a projected CRS. Re-run with the right "
+                "--source-crs (e.g. EPSG:4547 for CGCS2000 GK CM 114E) or fix the .prj."
+            )
+            code = "outside_shenzhen"
         else:
             msg = (
                 f"feature lies outside Shenzhen (centre {cx:.5f}, {cy:.5f} in WGS84 after "
@@ -272,11 +279,17 @@ def _check_fields(gdf, schema: LayerSchema, labels, col: _Collector):
     for spec in schema.fields:
         if spec.name not in gdf.columns:
             if spec.required:
+                cut = spec.name[:10]
+                hint = (
+                    f" Column '{cut}' looks like '{spec.name}' cut to 10 characters by the "
+                    "shapefile format: rename it, or deliver a GeoPackage."
+                    if len(spec.name) > 10 and cut in gdf.columns else ""
+                )
                 col.add(
                     "missing_field",
                     f"required field is missing ({spec.dtype}{': ' + spec.description if spec.description else ''}); "
                     f"add a column named '{spec.name}'. Columns present: "
-                    f"{', '.join(c for c in gdf.columns if c != gdf.geometry.name) or 'none'}.",
+                    f"{', '.join(c for c in gdf.columns if c != gdf.geometry.name) or 'none'}.{hint}",
                     field=spec.name,
                 )
             continue
@@ -406,11 +419,18 @@ def prepare_layer(
 
     resolved, declared = _resolve_crs(typed, source_crs, col, is_csv=is_csv)
     if resolved is not None:
-        usable = resolved.geometry.notna() & ~resolved.geometry.is_empty
+        geoms = np.asarray(resolved.geometry.values, dtype=object)
+        usable = pd.Series(~(pd.isna(geoms) | shapely.is_empty(geoms)), index=resolved.index)
         try:
             wgs84 = resolved.loc[usable].to_crs(4326)
-        except Exception as exc:  # pragma: no cover - PROJ failure on exotic CRSs
-            col.add("unknown_crs", f"cannot transform from {declared} to WGS84 ({exc}).")
+        except Exception as exc:  # PROJ failure, e.g. a CAD drawing's engineering CRS
+            col.add(
+                "unknown_crs",
+                f"cannot transform from the file's CRS {CRS(resolved.crs).name!r} to WGS84 "
+                f"({exc}); it is probably a local/CAD grid without a datum. Georeference the "
+                "data in your GIS, or give --source-crs EPSG:n if the coordinates are in a "
+                "known CRS (e.g. EPSG:4547).",
+            )
             wgs84 = None
         if wgs84 is not None:
             wlabels = labels.loc[usable]

@@ -1,0 +1,230 @@
+"""The corpus of hostile inputs (tests/data/bad/): every case fails cleanly, nothing is touched.
+
+Each case in ``tests/data/bad/cases.json`` (written by scripts/make_bad_corpus.py) goes
+through the CLI (``futiangis validate``, and ``futiangis import`` for vector errors) and
+through ``futiangis.load.load_layer`` / ``load_raster``. Expected: a non-zero exit code,
+the expected message (file, feature, field, how to fix), no traceback or Python warning
+in the output, no output written, and every file of the case byte-identical afterwards.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from futiangis import errors
+from futiangis.cli.main import cli
+from futiangis.load import load_layer, load_raster
+from futiangis.schemas import LAYER_KINDS
+
+ROOT = Path(__file__).resolve().parents[1]
+BAD = ROOT / "tests" / "data" / "bad"
+MANIFEST = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
+CASES = MANIFEST["cases"]
+RASTER_KINDS = ("dem", "population")
+NOISE = ("Traceback", "Internal error", "UserWarning", "RuntimeWarning", "FutureWarning",
+         "DeprecationWarning")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _snapshot() -> dict[str, str]:
+    return {p.name: _sha(p) for p in sorted(BAD.iterdir()) if p.is_file()}
+
+
+def _kwargs(args: list[str]) -> dict:
+    """CLI arguments of a case as load_layer keyword arguments."""
+    names = {"--source-crs": "source_crs", "--encoding": "encoding", "--layer": "layer"}
+    out, it = {}, iter(args)
+    for a in it:
+        if a in names:
+            out[names[a]] = next(it)
+    return out
+
+
+def _validate(case: dict, args: list[str] | None = None):
+    args = case["args"] if args is None else args
+    return CliRunner().invoke(cli, ["validate", str(BAD / case["file"]), "--kind", case["kind"], *args])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def corpus_untouched():
+    """The whole folder is byte-identical (and has no new files) after this module."""
+    before = _snapshot()
+    yield
+    assert _snapshot() == before
+
+
+# ---------------------------------------------------------------------------------------
+# the manifest itself
+# ---------------------------------------------------------------------------------------
+def test_corpus_is_large_and_covers_every_reader_and_kind():
+    assert len(CASES) >= 30
+    assert {c["reader"] for c in CASES} == {"GeoPackage", "Shapefile", "GeoJSON", "CSV", "GeoTIFF"}
+    assert {c["kind"] for c in CASES} >= set(LAYER_KINDS) | set(RASTER_KINDS)
+    assert {c["outcome"] for c in CASES} == {"error", "warning"}
+    names = {c["name"] for c in CASES}
+    required = {
+        "no_crs_shapefile", "unknown_crs_cad_drawing", "lonlat_swapped_csv",
+        "gcj02_declared_wgs84_geojson", "outside_shenzhen", "bowtie_polygon",
+        "self_touching_ring", "mixed_geometry_types", "empty_geometries", "empty_layer_gpkg",
+        "duplicate_ids", "missing_required_field", "wrong_field_types", "nan_quantity",
+        "negative_floor_area", "unknown_status", "gbk_without_cpg", "truncated_geojson",
+        "shapefile_missing_shx", "shapefile_missing_dbf", "geotiff_without_crs",
+        "raster_not_overlapping",
+    }
+    assert required <= names
+    for c in CASES:
+        assert c["fix"] and c["message"] and c["code"], c["name"]
+        assert c["exit_code"] == (2 if c["outcome"] == "warning" else 1)
+        if c["outcome"] == "warning":  # warning-only cases need --strict to fail
+            assert "--strict" in c["args"]
+
+
+def test_committed_files_match_the_manifest_hashes():
+    on_disk = {k: v for k, v in _snapshot().items() if k not in ("cases.json", "README.md")}
+    assert on_disk == MANIFEST["sha256"]
+
+
+def test_generator_reproduces_the_corpus_byte_for_byte(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_bad_corpus", ROOT / "scripts" / "make_bad_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--out", str(tmp_path)])
+    regenerated = {p.name: _sha(p) for p in sorted(tmp_path.iterdir())}
+    assert regenerated.pop("cases.json") == _sha(BAD / "cases.json")
+    assert regenerated == MANIFEST["sha256"]
+
+
+# ---------------------------------------------------------------------------------------
+# every case through the CLI
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_validate_cli_fails_cleanly(case):
+    files = {f: _sha(BAD / f) for f in case["files"]}
+    result = _validate(case)
+    assert result.exit_code == case["exit_code"], result.output
+    assert isinstance(result.exception, SystemExit)  # click's exit, never an escaped error
+    for word in NOISE:
+        assert word not in result.output
+    assert re.search(case["message"], result.output, re.S), result.output
+    if case["outcome"] == "error":
+        assert "Error: " in result.output and "OK:" not in result.output
+    else:
+        assert f"[warning] {BAD / case['file']}" in result.output
+        assert "--strict: 1 warning(s); exit code 2." in result.output
+    assert {f: _sha(BAD / f) for f in files} == files
+
+
+VECTOR_ERRORS = [c for c in CASES if c["outcome"] == "error" and c["reader"] != "GeoTIFF"]
+
+
+@pytest.mark.parametrize("case", VECTOR_ERRORS, ids=[c["name"] for c in VECTOR_ERRORS])
+def test_import_cli_writes_nothing(case, tmp_path):
+    out = tmp_path / "out.gpkg"
+    args = [a for a in case["args"] if a != "--strict"]
+    result = CliRunner().invoke(
+        cli, ["import", str(BAD / case["file"]), "--kind", case["kind"], "-o", str(out), *args]
+    )
+    assert result.exit_code == 1, result.output
+    assert re.search(case["message"], result.output, re.S)
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no output, no temp file
+
+
+FIXABLE = [c for c in CASES if c["fixed_args"] is not None]
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=[c["name"] for c in FIXABLE])
+def test_the_suggested_option_fixes_the_case(case):
+    """The 'how to fix' is true: with the suggested option the same file validates cleanly."""
+    result = _validate(case, case["fixed_args"])
+    assert result.exit_code == 0, result.output
+    assert "OK: " in result.output and "[warning]" not in result.output
+
+
+def test_real_process_prints_no_traceback():
+    case = next(c for c in CASES if c["name"] == "truncated_geojson")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from futiangis.cli.main import cli; cli(prog_name='futiangis')",
+         "validate", str(BAD / case["file"]), "--kind", case["kind"]],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    assert re.search(case["message"], proc.stderr, re.S)
+
+
+# ---------------------------------------------------------------------------------------
+# every case through the Python API
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_load_api(case, config):
+    path = BAD / case["file"]
+    files = {f: _sha(BAD / f) for f in case["files"]}
+    kwargs = _kwargs(case["args"])
+    if case["kind"] in RASTER_KINDS:
+        def load():
+            return load_raster(path, config=config)
+    else:
+        def load():
+            return load_layer(path, case["kind"], config=config, **kwargs)
+    if case["outcome"] == "error":
+        exc_type = getattr(errors, case["exception"])
+        with pytest.raises(exc_type) as info:
+            load()
+        assert isinstance(info.value, errors.FutianGISError)
+        assert re.search(case["message"], str(info.value), re.S), str(info.value)
+        if isinstance(info.value, errors.LayerValidationError):
+            codes = [p.code for p in info.value.problems]
+            assert case["code"] in codes
+            assert all(p.severity in ("error", "warning") for p in info.value.problems)
+    else:
+        prepared = load()
+        assert [w.code for w in prepared.warnings] == [case["code"]]
+        text = "\n".join(w.format(str(path)) for w in prepared.warnings)
+        assert re.search(case["message"], text, re.S), text
+        assert str(prepared.gdf.crs) == config.working_crs
+    assert {f: _sha(BAD / f) for f in files} == files
+
+
+def test_gbk_fix_decodes_the_chinese_names(config):
+    prepared = load_layer(BAD / "shp_gbk_no_cpg.shp", "units", config=config, encoding="gbk")
+    assert list(prepared.gdf["name_zh"]) == ["福田街道", "华强北街道", "香蜜湖街道"]
+
+
+def test_gcj02_fix_moves_the_points_into_the_district(config):
+    """Converted with --source-crs gcj02, every border point lies inside the district."""
+    prepared = load_layer(BAD / "geojson_gcj02_as_wgs84.geojson", "charging_stations",
+                          config=config, source_crs="gcj02")
+    district = gpd.read_file(ROOT / "layers" / "district.geojson").to_crs(config.working_crs)
+    assert prepared.gdf.within(district.union_all()).all()
+    assert prepared.warnings == []
+
+
+def test_hole_touching_shell_at_a_point_is_valid(tmp_path, config):
+    """Control for self_touching_ring: OGC allows a hole touching its shell at one point."""
+    x0, y0 = 495_000.0, 2_493_500.0
+    shell = [(x0, y0), (x0 + 100, y0), (x0 + 100, y0 + 100), (x0, y0 + 100)]
+    hole = [(x0 + 50, y0), (x0 + 60, y0 + 20), (x0 + 40, y0 + 20)]
+    poly = shapely.Polygon(shell, [hole])
+    assert shapely.is_valid(poly)
+    gdf = gpd.GeoDataFrame({"id": ["p1"], "name_zh": ["公园"], "name_en": ["Park"],
+                            "status": ["completed"], "park_class": ["community"]},
+                           geometry=[poly], crs=4547)
+    gdf.to_file(tmp_path / "ok.gpkg", engine="pyogrio")
+    prepared = load_layer(tmp_path / "ok.gpkg", "parks", config=config)
+    # 100 x 100 box minus a triangle of base 20 and height 20: 10,000 - 200 = 9,800 m²
+    assert prepared.gdf.area.iloc[0] == pytest.approx(9_800.0)
