@@ -30,7 +30,8 @@ def command(ctx: click.Context, as_json: bool) -> None:
         row = info.as_dict()
         row["file"] = info.path.name
         row["count"] = count_features(info.path) if info.path.exists() else None
-        row["count_unit"] = "pixels" if info.path.suffix.lower() in (".tif", ".tiff") else "features"
+        is_raster = info.path.suffix.lower() in (".tif", ".tiff")
+        row["count_unit"] = ("pixel" if is_raster else "feature") + ("" if row["count"] == 1 else "s")
         rows.append(row)
     if as_json:
         click.echo(json.dumps({"layers_dir": str(config.layers_dir), "layers": rows}, ensure_ascii=False, indent=2))
