@@ -147,8 +147,8 @@ def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix:
             repairs.append(
                 Problem(
                     "repaired_geometry",
-                    f"invalid geometry ({reason}) repaired with make_valid; area before "
-                    f"{_deg_note(geoms[i])} now {fixed.geom_type}.",
+                    f"invalid geometry ({reason}) repaired with make_valid: "
+                    f"{types[i]} -> {fixed.geom_type}, {shapely.get_num_geometries(fixed)} part(s).",
                     labels.iloc[i],
                     None,
                     "warning",
@@ -162,10 +162,6 @@ def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix:
                 labels.iloc[i],
             )
     return repaired, repairs
-
-
-def _deg_note(geom) -> str:
-    return geom.geom_type
 
 
 def _polygonal_part(geom):
