@@ -29,7 +29,7 @@ import shapely
 from . import schemas as S
 from .config import Config
 from .crs import require_projected
-from .errors import CRSError, LayerReadError, Problem
+from .errors import CRSError, LayerValidationError, Problem
 
 __all__ = [
     "UNZONED",
@@ -153,15 +153,17 @@ def join_points_to_units(
     >>> pts = gpd.GeoDataFrame({"id": ["a", "b"], "piles": [4, 6]},
     ...                        geometry=gpd.points_from_xy([10, 20], [10, 20]), crs="EPSG:4547")
     >>> join_points_to_units(pts, units, value_col="piles")[["count", "piles", "piles_per_km2"]]
-        count  piles  piles_per_km2
+       count  piles  piles_per_km2
     0      2     10           10.0
     """
     _check_same_crs(points, units, "joining points to units")
     if value_col is not None and value_col not in points.columns:
-        raise LayerReadError(
-            f"points have no column {value_col!r} to sum (columns: "
-            f"{', '.join(c for c in points.columns if c != points.geometry.name)})."
-        )
+        raise LayerValidationError("points", [Problem(
+            "missing_field",
+            f"no column {value_col!r} to sum; columns present: "
+            f"{', '.join(c for c in points.columns if c != points.geometry.name)}.",
+            field=value_col,
+        )])
     out = _unit_frame(units)
     pts = points[[points.geometry.name]].copy()
     pts["_value"] = points[value_col].astype("float64").to_numpy() if value_col else 1.0
@@ -299,7 +301,9 @@ def apportion_to_zones(
     value_cols = list(value_cols)
     missing = [c for c in value_cols if c not in sites.columns]
     if missing:
-        raise LayerReadError(f"sites have no column(s) {', '.join(missing)} to apportion.")
+        raise LayerValidationError("sites", [Problem(
+            "missing_field", f"no column {c!r} to apportion; add it or drop it from value_cols.",
+            field=c) for c in missing])
     zone_geoms, _ = disjoint_zones(zones)
     zone_ids = _ids(zones).to_numpy()
     zg = zone_geoms.to_numpy()
