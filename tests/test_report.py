@@ -1,0 +1,141 @@
+"""Report builders: CSV, XLSX (read back with openpyxl), Markdown and the PNG chart."""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import box_layer
+from futiangis.report import (
+    ILLUSTRATIVE_NOTE,
+    build_markdown,
+    build_progress_chart,
+    build_xlsx,
+    format_amount,
+    report_tables,
+    table_to_csv,
+    write_target_report,
+)
+from futiangis.targets import TARGET_COLUMNS, run_target_accounting
+
+
+@pytest.fixture
+def result(config):
+    zones = box_layer([(0, 0, 1000, 1000), (1000, 0, 1000, 1000)], ids=["zA", "zB"],
+                      direction=["east", "west"], name_zh=["东扩区", "西延<区>|"])
+    sites = box_layer(
+        [(940, 0, 200, 100), (0, 500, 100, 100), (50, 500, 100, 100)],
+        ids=["s1", "<script>alert(1)</script>", "s|3"],
+        status=["completed", "approved", "planned"], year=[2014, 2015, 2016],
+        plot_ratio=[4.0, 3.0, 2.0], industrial_share=[1.0, 0.5, 1.0],
+        gfa_new_m2=[40_000.0, np.nan, 10_000.0], investment_100m_cny=[12.5, 3.0, 1.0],
+        illustrative=[True, True, True],
+    )
+    return run_target_accounting(config, sites=sites, zones=zones)
+
+
+def test_format_amount():
+    assert format_amount(1_000_000, "m2") == "100.00 万㎡ (1,000,000 m²)"
+    assert format_amount(100, "100m_cny") == "100.00 亿元 (CNY 10,000,000,000)"
+    assert format_amount(float("nan"), "m2") == "—"
+
+
+def test_tables_in_order_without_geometry(result):
+    tables = report_tables(result)
+    assert list(tables)[:2] == ["targets", "by_direction"]
+    assert {"by_zone", "by_status", "by_year", "sites", "splits", "overlaps", "warnings"} <= set(tables)
+    assert "geometry" not in tables["sites"].columns
+    assert tuple(tables["targets"].columns) == TARGET_COLUMNS
+
+
+def test_csv_round_trip_with_bom(result):
+    data = table_to_csv(result.targets)
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel on Chinese Windows reads UTF-8 with BOM
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back["name_zh"]) == list(result.targets["name_zh"])
+    np.testing.assert_allclose(back["achieved"], result.targets["achieved"])
+
+
+def test_xlsx_has_one_sheet_per_table_and_exact_numbers(result):
+    tables = report_tables(result)
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(tables, notes=["note one"])))
+    assert wb.sheetnames == ["README"] + list(tables)
+    assert wb["README"]["A2"].value == "note one"
+    ws = wb["targets"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == list(TARGET_COLUMNS)
+    assert len(rows) - 1 == len(result.targets)
+    for sheet_row, (_, expected) in zip(rows[1:], result.targets.iterrows()):
+        got = dict(zip(rows[0], sheet_row))
+        for col in ("target", "achieved", "pipeline", "proposed", "progress", "shortfall"):
+            assert got[col] == expected[col]  # unrounded: exactly the computed value
+        assert got["id"] == expected["id"] and got["unit"] == expected["unit"]
+    # hand-worked: s1 40,000 completed; the <script> site estimated 10,000 × 3 × 0.5 = 15,000
+    # approved; s|3 planned 10,000 keeps half its land after the overlap → 5,000
+    achieved = {r[0]: r[4] for r in rows[1:]}
+    assert achieved["industrial_space"] == pytest.approx(40_000.0)
+    by_id = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert by_id["industrial_space"]["pipeline"] == pytest.approx(15_000.0)
+    assert by_id["industrial_space"]["proposed"] == pytest.approx(5_000.0)
+    # NaN becomes an empty cell, not the string 'nan'
+    splits = list(wb["sites"].iter_rows(values_only=True))
+    col = splits[0].index("gfa_reported_m2")
+    assert [r[col] for r in splits[1:]].count(None) == 1
+
+
+def test_markdown_units_rules_and_escaping(result):
+    md = build_markdown(result)
+    assert ILLUSTRATIVE_NOTE in md
+    assert "100.00 万㎡ (1,000,000 m²)" in md
+    assert "4.00 万㎡ (40,000 m²)" in md
+    assert "100.00 亿元 (CNY 10,000,000,000)" in md
+    assert "GFA, not footprint" in md
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "s\\|3" in md and "西延&lt;区&gt;\\|" in md
+    # the overlap and the split are reported
+    assert "5,000.0" in md
+    assert "| s1 | zA | 6,000 | 30.0% | 12,000 |" in md
+
+
+def test_chart_is_a_png(result):
+    from matplotlib.image import imread
+
+    png = build_progress_chart(result)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    img = imread(io.BytesIO(png), format="png")
+    assert img.shape[0] > 100 and img.shape[1] > 500
+
+
+def test_write_report_writes_every_file_and_keeps_others(result, tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    written = write_target_report(result, out)
+    names = {p.name for p in written}
+    assert {"targets.csv", "by_zone.csv", "by_direction.csv", "by_status.csv", "by_year.csv",
+            "overlaps.csv", "splits.csv", "target_report.xlsx", "target_report.md",
+            "target_progress.png"} <= names
+    assert (out / "mine.txt").read_text() == "keep me"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    wb = openpyxl.load_workbook(out / "target_report.xlsx", read_only=True)
+    readme = [r[0] for r in wb["README"].iter_rows(values_only=True)]
+    assert any(isinstance(v, str) and v.startswith("ILLUSTRATIVE DATA") for v in readme)
+    assert any(isinstance(v, str) and v.startswith("Rule 1: GFA, not footprint") for v in readme)
+
+
+def test_unwritable_output_is_an_output_error(result, tmp_path):
+    from futiangis.errors import OutputError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        write_target_report(result, blocker / "sub")
+
+
+def test_progress_is_percent_of_target(result):
+    for _, r in result.targets.iterrows():
+        assert math.isclose(r["progress"], 100 * r["achieved"] / r["target"])
