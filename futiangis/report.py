@@ -125,7 +125,7 @@ def _cell(value):
         return None
     if isinstance(value, (np.bool_, bool)):
         return bool(value)
-    if isinstance(value, np.integer):
+    if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (np.floating, float)):
         return None if math.isnan(value) else float(value)
@@ -308,6 +308,7 @@ def build_progress_chart(result: TargetResult, *, dpi: int = 120) -> bytes:
         name = f"{r.name_zh}\n{r.name_en}" if font is not None else r.name_en
         ticks.append(name)
     ax.set_yticks(y, ticks, fontproperties=font, fontsize=8)
+    xmax = max(110.0, float(left.max()) * 1.6 + 10)
     for yi, r, total in zip(y, table.itertuples(index=False), left):
         unit_label = "万㎡" if r.unit == "m2" else "亿元"
         scale = 1e4 if r.unit == "m2" else 1.0
@@ -315,8 +316,8 @@ def build_progress_chart(result: TargetResult, *, dpi: int = 120) -> bytes:
                 f"{unit_label})")
         if font is None:
             text = text.replace("万㎡", "x10^4 m2").replace("亿元", "x10^8 CNY")
-        ax.text(max(total, 0) + 1.5, yi, text, va="center", fontsize=8, fontproperties=font)
-    ax.set_xlim(0, max(110.0, float(left.max()) * 1.6 + 10))
+        ax.text(max(total, 0) + 0.01 * xmax, yi, text, va="center", fontsize=8, fontproperties=font)
+    ax.set_xlim(0, xmax)
     ax.set_xlabel("% of target")
     title = "Progress against targets"
     if result.as_of:

@@ -519,7 +519,8 @@ def _is_illustrative(gdf: gpd.GeoDataFrame) -> bool:
 def _source(gdf: gpd.GeoDataFrame, default: str) -> str:
     prov = gdf.attrs.get("provenance") or {}
     if prov:
-        return f"{prov.get('path', default)} ({prov.get('accuracy_class', '')}; {prov.get('source', '')})"
+        title = prov.get("title_en") or prov.get("kind", default)
+        return f"{prov.get('path', default)} — {title}; accuracy: {prov.get('accuracy_class', '?')}"
     return gdf.attrs.get("source", default)
 
 

@@ -81,6 +81,11 @@ def test_xlsx_has_one_sheet_per_table_and_exact_numbers(result):
     by_id = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
     assert by_id["industrial_space"]["pipeline"] == pytest.approx(15_000.0)
     assert by_id["industrial_space"]["proposed"] == pytest.approx(5_000.0)
+    # counts stay numbers (not text) so planners can sum them in Excel
+    zone_rows = list(wb["by_zone"].iter_rows(values_only=True))
+    n_col = zone_rows[0].index("n_sites")
+    assert [r[n_col] for r in zone_rows[1:]] == list(result.by_zone["n_sites"])
+    assert all(isinstance(r[n_col], int) for r in zone_rows[1:])
     # NaN becomes an empty cell, not the string 'nan'
     splits = list(wb["sites"].iter_rows(values_only=True))
     col = splits[0].index("gfa_reported_m2")
