@@ -143,6 +143,17 @@ def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix:
             fixed = shapely.make_valid(geoms[i])
             if schema.geometry_types and types[i] in ("Polygon", "MultiPolygon"):
                 fixed = _polygonal_part(fixed)
+            if fixed.is_empty or fixed.geom_type not in schema.geometry_types:
+                # e.g. a zero-area polygon (nothing left) or a zero-length route (a Point)
+                col.add(
+                    "invalid_geometry",
+                    f"invalid geometry: {reason}; --fix cannot repair it into a "
+                    f"{' / '.join(schema.geometry_types)} (make_valid leaves "
+                    f"{'nothing' if fixed.is_empty else fixed.geom_type}: zero area or "
+                    "length). Delete the feature or redraw it.",
+                    labels.iloc[i],
+                )
+                continue
             repaired.iloc[i] = fixed
             repairs.append(
                 Problem(
