@@ -363,6 +363,10 @@ def _labels(sites: gpd.GeoDataFrame) -> pd.Series:
 def _check_sites(sites: gpd.GeoDataFrame, source: str) -> None:
     """Guard the accounting against sites that did not come through the validating door."""
     problems: list[Problem] = []
+    if not sites.index.is_unique:
+        problems.append(Problem(
+            "duplicate_index", "the sites' index has duplicate labels, so results could not keep "
+            "it; call sites.reset_index(drop=True) first."))
     labels = _labels(sites)
     for col in (S.ID, S.STATUS, S.GFA_NEW_M2, S.PLOT_RATIO):
         if col not in sites.columns:

@@ -295,6 +295,17 @@ def test_unknown_status_in_memory_names_the_site(config):
         run_target_accounting(config, sites=s, zones=zones())
 
 
+def test_index_is_kept_and_must_be_unique(config):
+    s = sites([(0, 0, 100, 100), (200, 0, 100, 100)], ["a", "b"])
+    s.index = [42, 7]
+    res = run_target_accounting(config, sites=s, zones=zones())
+    assert list(res.sites.index) == [42, 7]
+    assert set(res.splits.index) == {42, 7}
+    s.index = [1, 1]
+    with pytest.raises(LayerValidationError, match="reset_index"):
+        run_target_accounting(config, sites=s, zones=zones())
+
+
 def test_inputs_not_modified(config):
     s = sites([(0, 0, 100, 100)], ["s"], gfa_new_m2=[np.nan])
     before = s.copy()
