@@ -1,0 +1,290 @@
+"""Terrain from the DEM: gradients along slow routes and elevation ranges of parks.
+
+Routes are densified in the working CRS (EPSG:4547, metres) with a spacing of at most
+``sample_step_m`` (config ``[terrain] sample_step_m`` = 30 m, ≤ the SRTM cell of ≈ 30 m),
+the sample points are transformed to the DEM's CRS (the shipped DEM is EPSG:4326) and
+the DEM is read there by **bilinear interpolation** between the four surrounding cell
+centres. (Nearest-cell sampling turns a smooth slope into steps: flat runs and
+one-cell jumps, so maximum grades come out far too high.) Each segment between two
+samples gets a grade ``|Δz| / horizontal length × 100``; a route's mean grade is the
+length-weighted mean, its steep length the total length of segments steeper than
+``cycling_max_grade_pct``.
+
+Park elevation min/max come from every DEM cell the park covers at all (exactextract,
+:mod:`futiangis.zonal`), so a park smaller than a cell still gets its cell's height.
+
+Read the numbers with the DEM in mind: SRTM heights carry ±10 m noise and include
+buildings and trees; over 30 m segments that noise alone can read as several percent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+
+from . import schemas as S
+from .config import Config
+from .crs import require_projected
+from .errors import ConfigError, CRSError
+from .io import RasterData
+from .zonal import zonal_stats
+
+__all__ = ["INTERPOLATION", "TerrainResult", "sample_dem", "route_gradients", "park_elevation", "run_terrain"]
+
+INTERPOLATION = "bilinear"
+
+MEAN_GRADE_PCT = "mean_grade_pct"
+MAX_GRADE_PCT = "max_grade_pct"
+STEEP_LENGTH_M = "steep_length_m"
+ELEV_MIN_M = "elev_min_m"
+ELEV_MAX_M = "elev_max_m"
+ELEV_RANGE_M = "elev_range_m"
+ELEV_MEAN_M = "elev_mean_m"
+SAMPLES = "samples"
+
+
+def sample_dem(dem: RasterData, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Bilinear DEM heights at points given in the DEM's own CRS (NaN off-grid/nodata).
+
+    The value at a cell centre is the cell's value; between centres it is the bilinear
+    blend of the four neighbours, so a plane is reproduced exactly. Points in the outer
+    half cell are clamped to the edge row/column.
+    """
+    t = dem.transform
+    if t.b != 0 or t.d != 0:
+        raise CRSError(f"{dem.path}: rotated DEMs are not supported; warp it north-up first.")
+    values = np.ma.filled(dem.values.astype("float64"), np.nan)
+    ny, nx = values.shape
+    col = (np.asarray(x, dtype="float64") - t.c) / t.a - 0.5  # fractional index of centres
+    row = (np.asarray(y, dtype="float64") - t.f) / t.e - 0.5
+    inside = (col >= -0.5) & (col <= nx - 0.5) & (row >= -0.5) & (row <= ny - 0.5)
+    col = np.clip(col, 0.0, nx - 1.0)
+    row = np.clip(row, 0.0, ny - 1.0)
+    c0 = np.minimum(np.floor(col).astype(int), max(nx - 2, 0))
+    r0 = np.minimum(np.floor(row).astype(int), max(ny - 2, 0))
+    c1 = np.minimum(c0 + 1, nx - 1)
+    r1 = np.minimum(r0 + 1, ny - 1)
+    fc = col - c0
+    fr = row - r0
+    z = (
+        values[r0, c0] * (1 - fc) * (1 - fr)
+        + values[r0, c1] * fc * (1 - fr)
+        + values[r1, c0] * (1 - fc) * fr
+        + values[r1, c1] * fc * fr
+    )
+    return np.where(inside, z, np.nan)
+
+
+def _densify(line, step_m: float) -> np.ndarray:
+    """Distances along ``line`` every ≤ step_m, ends included."""
+    length = line.length
+    n = max(1, int(np.ceil(length / step_m - 1e-9)))
+    return np.linspace(0.0, length, n + 1)
+
+
+def route_gradients(
+    routes: gpd.GeoDataFrame, dem: RasterData, *, step_m: float, max_grade_pct: float
+) -> pd.DataFrame:
+    """Grade along each route from the DEM.
+
+    Parameters
+    ----------
+    routes : GeoDataFrame
+        (Multi)LineStrings in a projected CRS in metres (the working CRS).
+    dem : RasterData
+        Elevation raster in metres, any CRS (sample points are transformed to it).
+    step_m : float
+        Maximum spacing of samples along the route; keep it ≤ the DEM cell size.
+    max_grade_pct : float
+        Segments steeper than this count towards ``steep_length_m``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``routes``: ``id``, ``length_m``, ``mean_grade_pct``
+        (length-weighted mean of |grade|), ``max_grade_pct``, ``steep_length_m``,
+        ``elev_min_m``, ``elev_max_m``, ``samples``. Segments with an end off the DEM or
+        on nodata are left out (NaN grades if nothing is left).
+
+    Raises
+    ------
+    CRSError
+        If the routes are not in a projected CRS or the DEM has no CRS.
+    ConfigError
+        If ``step_m`` is not positive.
+    """
+    require_projected(routes.crs, "route gradients")
+    if not step_m or step_m <= 0:
+        raise ConfigError(f"[terrain] sample_step_m must be a positive number of metres, got {step_m}.")
+    if dem.crs is None:
+        raise CRSError(f"{dem.path}: the DEM has no CRS; assign one before sampling it.")
+    to_dem = Transformer.from_crs(CRS.from_user_input(routes.crs), dem.crs, always_xy=True)
+    ids = routes[S.ID].astype(str) if S.ID in routes.columns else pd.Series(
+        [f"row {i + 1}" for i in range(len(routes))], index=routes.index)
+    rows = []
+    for label, geom in zip(ids, routes.geometry.to_numpy()):
+        lengths, grades, elevs = [], [], []
+        n_samples = 0
+        parts = [] if geom is None or geom.is_empty else shapely.get_parts(geom)
+        for part in parts:
+            if part.geom_type != "LineString" or part.length == 0:
+                continue
+            dist = _densify(part, float(step_m))
+            pts = shapely.line_interpolate_point(part, dist)
+            x, y = to_dem.transform(shapely.get_x(pts), shapely.get_y(pts))
+            z = sample_dem(dem, np.asarray(x), np.asarray(y))
+            n_samples += len(z)
+            seg_len = np.diff(dist)
+            seg_grade = np.abs(np.diff(z)) / seg_len * 100.0
+            ok = np.isfinite(seg_grade)
+            lengths.append(seg_len[ok])
+            grades.append(seg_grade[ok])
+            elevs.append(z[np.isfinite(z)])
+        seg_len = np.concatenate(lengths) if lengths else np.array([])
+        seg_grade = np.concatenate(grades) if grades else np.array([])
+        z_all = np.concatenate(elevs) if elevs else np.array([])
+        has = seg_len.sum() > 0
+        rows.append({
+            S.ID: label,
+            S.LENGTH_M: float(geom.length) if geom is not None else 0.0,
+            MEAN_GRADE_PCT: float(np.average(seg_grade, weights=seg_len)) if has else np.nan,
+            MAX_GRADE_PCT: float(seg_grade.max()) if has else np.nan,
+            STEEP_LENGTH_M: float(seg_len[seg_grade > max_grade_pct].sum()),
+            ELEV_MIN_M: float(z_all.min()) if len(z_all) else np.nan,
+            ELEV_MAX_M: float(z_all.max()) if len(z_all) else np.nan,
+            SAMPLES: n_samples,
+        })
+    return pd.DataFrame(rows, index=routes.index)
+
+
+def park_elevation(parks: gpd.GeoDataFrame, dem: RasterData) -> pd.DataFrame:
+    """Elevation minimum, maximum, range and mean over each park from the DEM.
+
+    Every cell the park covers at all counts for min/max; the mean is weighted by the
+    covered fraction of each cell.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``parks``: ``id``, ``elev_min_m``, ``elev_max_m``,
+        ``elev_range_m``, ``elev_mean_m``.
+    """
+    require_projected(parks.crs, "park elevation")
+    stats = zonal_stats(parks, dem, ["min", "max", "mean"])
+    ids = parks[S.ID].astype(str) if S.ID in parks.columns else pd.Series(
+        [f"row {i + 1}" for i in range(len(parks))], index=parks.index)
+    return pd.DataFrame({
+        S.ID: ids.to_numpy(),
+        ELEV_MIN_M: stats["min"].to_numpy(),
+        ELEV_MAX_M: stats["max"].to_numpy(),
+        ELEV_RANGE_M: (stats["max"] - stats["min"]).to_numpy(),
+        ELEV_MEAN_M: stats["mean"].to_numpy(),
+    }, index=parks.index)
+
+
+@dataclass
+class TerrainResult:
+    """Route gradients and park elevations on the shipped layers, with the settings."""
+
+    routes: pd.DataFrame
+    parks: pd.DataFrame
+    step_m: float
+    max_grade_pct: float
+    interpolation: str
+    dem: str
+    dem_res_m: float
+    illustrative: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON (NaN as null)."""
+        def records(frame: pd.DataFrame) -> list[dict]:
+            out = []
+            for rec in frame.to_dict(orient="records"):
+                out.append({k: (None if isinstance(v, float) and np.isnan(v) else v)
+                            for k, v in rec.items()})
+            return out
+        return {
+            "dem": self.dem,
+            "dem_res_m": self.dem_res_m,
+            "interpolation": self.interpolation,
+            "sample_step_m": self.step_m,
+            "cycling_max_grade_pct": self.max_grade_pct,
+            "illustrative": self.illustrative,
+            "notes": list(self.notes),
+            "routes": records(self.routes),
+            "parks": records(self.parks),
+        }
+
+
+def _dem_res_m(dem: RasterData) -> float:
+    """Approximate DEM cell size in metres (north–south), for the step check."""
+    if dem.crs is not None and CRS.from_user_input(dem.crs).is_geographic:
+        return float(dem.res[1] * 111_000.0)
+    return float(max(dem.res))
+
+
+def run_terrain(
+    config: Config,
+    *,
+    routes: gpd.GeoDataFrame | None = None,
+    parks: gpd.GeoDataFrame | None = None,
+    dem: RasterData | str | Path | None = None,
+) -> TerrainResult:
+    """Route gradients and park elevations from the shipped layers and DEM.
+
+    Settings come from ``config.section("terrain")``: ``sample_step_m``,
+    ``cycling_max_grade_pct`` and ``dem_layer``.
+    """
+    from .load import load_raster, load_shipped_layer, shipped_path
+
+    settings = config.section("terrain")
+    step_m = float(settings.get("sample_step_m", 30.0))
+    max_grade = float(settings.get("cycling_max_grade_pct", 4.0))
+    if dem is None:
+        dem = shipped_path(str(settings.get("dem_layer", "dem")), config=config)
+    if isinstance(dem, (str, Path)):
+        dem = load_raster(dem, config=config)
+    if routes is None:
+        routes = load_shipped_layer("slow_routes", config=config)
+    if parks is None:
+        parks = load_shipped_layer("parks", config=config)
+    res_m = _dem_res_m(dem)
+    notes = [
+        f"DEM sampled by {INTERPOLATION} interpolation every ≤ {step_m:g} m along each route "
+        f"(DEM cell ≈ {res_m:.0f} m); grades are |Δz| / horizontal length.",
+        "SRTM heights (February 2000) include buildings and trees and carry ±10 m noise: "
+        "short steep segments may be artefacts.",
+    ]
+    if step_m > res_m * 1.01:
+        notes.append(f"WARNING: sample_step_m {step_m:g} m is coarser than the DEM cell "
+                     f"(≈ {res_m:.0f} m); gradients are under-sampled.")
+    illustrative = {}
+    for name, layer in (("slow_routes", routes), ("parks", parks)):
+        prov = layer.attrs.get("provenance") or {}
+        flag = prov.get("accuracy_class") == "illustrative" or (
+            S.ILLUSTRATIVE in layer.columns and bool(layer[S.ILLUSTRATIVE].fillna(False).astype(bool).any()))
+        illustrative[name] = bool(flag)
+        if flag:
+            notes.append(f"ILLUSTRATIVE: the {name} layer is illustrative, not official data.")
+    route_table = route_gradients(routes, dem, step_m=step_m, max_grade_pct=max_grade)
+    park_table = park_elevation(parks, dem)
+    for table, layer in ((route_table, routes), (park_table, parks)):
+        if S.NAME_ZH in layer.columns:
+            table.insert(1, S.NAME_ZH, layer[S.NAME_ZH].astype(str).to_numpy())
+    return TerrainResult(
+        routes=route_table,
+        parks=park_table,
+        step_m=step_m,
+        max_grade_pct=max_grade,
+        interpolation=INTERPOLATION,
+        dem=str(dem.path),
+        dem_res_m=res_m,
+        illustrative=illustrative,
+        notes=notes,
+    )
