@@ -378,6 +378,26 @@ def build(out: Path) -> None:
              "GeoPackage, which keeps long field names.",
          description="renewal sites saved as shapefile: field names cut to 10 characters")
 
+    sliver = Polygon([(X0, Y0), (X0 + 100, Y0), (X0 + 200, Y0), (X0, Y0)])
+    g = _layer("renewal_sites", 2).set_geometry([_box(-400, 0), sliver], crs=4547)
+    _write(g, out / "gpkg_zero_area_site.gpkg")
+    case("zero_area_polygon", file="gpkg_zero_area_site.gpkg", reader="GeoPackage",
+         kind="renewal_sites", outcome="error", code="invalid_geometry",
+         message=r"gpkg_zero_area_site\.gpkg: feature ren_2: invalid geometry: Self-intersection",
+         fix="Delete the collapsed site or redraw it; --fix cannot give it an area.",
+         description="a site polygon whose vertices all lie on one line (zero area); "
+                     "import --fix must reject it, not load an empty polygon")
+
+    g = _layer("slow_routes", 2)
+    g = g.set_geometry([_geom("slow_routes", 1), LineString([(X0, Y0), (X0, Y0)])], crs=4547)
+    _write(g, out / "gpkg_zero_length_route.gpkg")
+    case("zero_length_route", file="gpkg_zero_length_route.gpkg", reader="GeoPackage",
+         kind="slow_routes", outcome="error", code="invalid_geometry",
+         message=r"gpkg_zero_length_route\.gpkg: feature slo_2: invalid geometry: Too few points",
+         fix="Delete the route or digitize it with two distinct points; --fix cannot.",
+         description="a route with two identical vertices (zero length); import --fix must "
+                     "reject it, not load a Point into a lines layer")
+
     g = _layer("slow_routes", 3)
     g = g.set_geometry([_geom("slow_routes", 1), Point(X0, Y0), _box(0, 500)], crs=4547).to_crs(4326)
     _write(g, out / "geojson_mixed_geometry.geojson")

@@ -143,6 +143,20 @@ def test_import_cli_writes_nothing(case, tmp_path):
     assert list(tmp_path.iterdir()) == []  # no output, no temp file
 
 
+@pytest.mark.parametrize("name, left", [("zero_area_polygon", "nothing"),
+                                        ("zero_length_route", "Point")])
+def test_import_fix_rejects_what_cannot_be_repaired(name, left, tmp_path):
+    """Regression (found by fuzzing): --fix loaded an empty polygon / a Point route."""
+    case = next(c for c in CASES if c["name"] == name)
+    out = tmp_path / "out.gpkg"
+    result = CliRunner().invoke(
+        cli, ["import", str(BAD / case["file"]), "--kind", case["kind"], "-o", str(out), "--fix"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "--fix cannot repair it" in result.output and f"make_valid leaves {left}" in result.output
+    assert not out.exists()
+
+
 FIXABLE = [c for c in CASES if c["fixed_args"] is not None]
 
 

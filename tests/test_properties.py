@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, Phase, assume, event, given, settings
+from hypothesis import HealthCheck, Phase, assume, event, example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
@@ -164,6 +164,9 @@ def test_validate_then_measure_random_layers(rows):
 @settings(max_examples=200, **COMMON)
 @given(st.lists(st.one_of(raw_polygons(), valid_polygons), min_size=1, max_size=5),
        st.sampled_from(["parks", "generic"]))
+# found by this test: a zero-area ring was "repaired" into an empty polygon and loaded
+@example([shapely.Polygon([(X0, Y0)] * 4)], "parks")
+@example([shapely.Polygon([(X0, Y0), (X0 + 10, Y0), (X0 + 20, Y0)])], "generic")
 def test_fix_repairs_or_rejects_never_loads_garbage(polys, kind):
     """With --fix, a loaded layer holds only valid, non-empty geometries of allowed types."""
     n = len(polys)
@@ -189,6 +192,8 @@ def test_fix_repairs_or_rejects_never_loads_garbage(polys, kind):
 
 @settings(max_examples=150, **COMMON)
 @given(st.lists(st.one_of(raw_polygons(), lines()), min_size=1, max_size=4))
+# found by this test: a zero-length route was "repaired" into a Point and loaded
+@example([shapely.LineString([(X0, Y0), (X0, Y0)])])
 def test_fix_on_a_routes_layer_keeps_lines(geoms):
     """Repairing a degenerate route must not smuggle a Point into a lines layer."""
     n = len(geoms)
