@@ -1,0 +1,47 @@
+"""``futiangis build``: the main job — statistics and interactive maps in one folder."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..build import build_maps
+from ..render.basemaps import BASEMAPS, DEFAULT_BASEMAP, TIANDITU_KEY_ENV
+from .main import get_config
+
+
+@click.command("build")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output folder, replaced as a whole (default: [paths] maps of the config).")
+@click.option("--offline", is_flag=True,
+              help="Self-contained pages: every script and style inlined (no CDN). "
+              "Combine with --basemap none for a computer without network.")
+@click.option("--basemap", type=click.Choice(BASEMAPS, case_sensitive=False), default=DEFAULT_BASEMAP,
+              show_default=True,
+              help=f"Tiles under the maps; tianditu needs ${TIANDITU_KEY_ENV}; gaode shifts every "
+              "overlay to GCJ-02 so it lines up.")
+@click.option("--lang", type=click.Choice(("zh", "en")), default="zh", show_default=True,
+              help="Language shown first (the other is shown beside it).")
+@click.option("--no-png", is_flag=True, help="Skip the static PNG figures (faster).")
+@click.pass_context
+def command(ctx, out_dir, offline, basemap, lang, no_png) -> None:
+    """Compute targets, coverage and gradients and write the maps + index.html.
+
+    Five maps (overview, CBD & renewal with target progress, parks & coverage, slow
+    traffic & bikes with gradients, charging coverage), a PNG of each, and index.html
+    with the key tables. A failed build leaves the previous output untouched.
+    """
+    config = get_config(ctx)
+    result = build_maps(
+        config, out_dir=out_dir, offline=offline, basemap=basemap.lower(), lang=lang,
+        tianditu_key=os.environ.get(TIANDITU_KEY_ENV) or None, static=not no_png,
+    )
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for page in result.pages:
+        png = f" + {page['png']}" if page.get("png") else ""
+        click.echo(f"  {page['html']:<18} {page['bytes'] / 1024:>8,.0f} KiB{png}  "
+                   f"{page['title_zh']} · {page['title_en']}")
+    click.echo(f"Wrote {len(result.pages)} maps and index.html to {result.out_dir} "
+               f"(basemap {result.basemap}{', offline' if result.offline else ''}).")
+    click.echo(f"Open {result.out_dir / 'index.html'}")
