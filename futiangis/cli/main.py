@@ -25,6 +25,9 @@ SUBCOMMAND_MODULES = (
     "measure_cmd",
     "target_cmd",
     "stats_cmd",
+    "build_cmd",
+    "coverage_cmd",
+    "terrain_cmd",
 )
 
 EXIT_ERROR = 1
