@@ -406,6 +406,7 @@ def atomic_output_dir(final_dir: str | Path) -> Iterator[Path]:
     final_dir = Path(final_dir).resolve()
     final_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.staging.", dir=final_dir.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes 0700; published folders must be readable (web servers)
     try:
         yield staging
     except BaseException:
