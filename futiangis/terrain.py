@@ -87,8 +87,26 @@ def _densify(line, step_m: float) -> np.ndarray:
     return np.linspace(0.0, length, n + 1)
 
 
+def _smooth(z: np.ndarray, k: int) -> np.ndarray:
+    """Centred moving average over ``k`` samples (shorter windows at the ends, NaN-aware)."""
+    if k <= 1 or len(z) < 3:
+        return z
+    ok = np.isfinite(z)
+    kernel = np.ones(k)
+    num = np.convolve(np.where(ok, z, 0.0), kernel, mode="same")
+    den = np.convolve(ok.astype(float), kernel, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / den
+    return np.where(ok, out, np.nan)
+
+
 def route_gradients(
-    routes: gpd.GeoDataFrame, dem: RasterData, *, step_m: float, max_grade_pct: float
+    routes: gpd.GeoDataFrame,
+    dem: RasterData,
+    *,
+    step_m: float,
+    max_grade_pct: float,
+    smooth_m: float = 0.0,
 ) -> pd.DataFrame:
     """Grade along each route from the DEM.
 
@@ -102,6 +120,10 @@ def route_gradients(
         Maximum spacing of samples along the route; keep it ≤ the DEM cell size.
     max_grade_pct : float
         Segments steeper than this count towards ``steep_length_m``.
+    smooth_m : float
+        0 (default): grades straight from the sampled profile. Otherwise the profile is
+        first smoothed by a centred moving average over about ``smooth_m`` metres, which
+        damps the ±10 m noise of a surface model such as SRTM.
 
     Returns
     -------
@@ -138,6 +160,8 @@ def route_gradients(
             pts = shapely.line_interpolate_point(part, dist)
             x, y = to_dem.transform(shapely.get_x(pts), shapely.get_y(pts))
             z = sample_dem(dem, np.asarray(x), np.asarray(y))
+            if smooth_m and smooth_m > 0 and len(dist) > 1:
+                z = _smooth(z, int(round(smooth_m / (dist[1] - dist[0]))) + 1)
             n_samples += len(z)
             seg_len = np.diff(dist)
             seg_grade = np.abs(np.diff(z)) / seg_len * 100.0
@@ -195,6 +219,7 @@ class TerrainResult:
     parks: pd.DataFrame
     step_m: float
     max_grade_pct: float
+    smooth_m: float
     interpolation: str
     dem: str
     dem_res_m: float
@@ -214,6 +239,7 @@ class TerrainResult:
             "dem_res_m": self.dem_res_m,
             "interpolation": self.interpolation,
             "sample_step_m": self.step_m,
+            "smooth_m": self.smooth_m,
             "cycling_max_grade_pct": self.max_grade_pct,
             "illustrative": self.illustrative,
             "notes": list(self.notes),
@@ -235,17 +261,21 @@ def run_terrain(
     routes: gpd.GeoDataFrame | None = None,
     parks: gpd.GeoDataFrame | None = None,
     dem: RasterData | str | Path | None = None,
+    smooth_m: float | None = None,
 ) -> TerrainResult:
     """Route gradients and park elevations from the shipped layers and DEM.
 
     Settings come from ``config.section("terrain")``: ``sample_step_m``,
-    ``cycling_max_grade_pct`` and ``dem_layer``.
+    ``cycling_max_grade_pct``, ``dem_layer`` and optionally ``smooth_m`` (default 0;
+    the ``smooth_m`` argument overrides it).
     """
     from .load import load_raster, load_shipped_layer, shipped_path
 
     settings = config.section("terrain")
     step_m = float(settings.get("sample_step_m", 30.0))
     max_grade = float(settings.get("cycling_max_grade_pct", 4.0))
+    if smooth_m is None:
+        smooth_m = float(settings.get("smooth_m", 0.0))
     if dem is None:
         dem = shipped_path(str(settings.get("dem_layer", "dem")), config=config)
     if isinstance(dem, (str, Path)):
@@ -261,6 +291,8 @@ def run_terrain(
         "SRTM heights (February 2000) include buildings and trees and carry ±10 m noise: "
         "short steep segments may be artefacts.",
     ]
+    if smooth_m > 0:
+        notes.append(f"Profiles smoothed by a {smooth_m:g} m moving average before grading.")
     if step_m > res_m * 1.01:
         notes.append(f"WARNING: sample_step_m {step_m:g} m is coarser than the DEM cell "
                      f"(≈ {res_m:.0f} m); gradients are under-sampled.")
@@ -272,7 +304,8 @@ def run_terrain(
         illustrative[name] = bool(flag)
         if flag:
             notes.append(f"ILLUSTRATIVE: the {name} layer is illustrative, not official data.")
-    route_table = route_gradients(routes, dem, step_m=step_m, max_grade_pct=max_grade)
+    route_table = route_gradients(
+        routes, dem, step_m=step_m, max_grade_pct=max_grade, smooth_m=smooth_m)
     park_table = park_elevation(parks, dem)
     for table, layer in ((route_table, routes), (park_table, parks)):
         if S.NAME_ZH in layer.columns:
@@ -282,6 +315,7 @@ def run_terrain(
         parks=park_table,
         step_m=step_m,
         max_grade_pct=max_grade,
+        smooth_m=smooth_m,
         interpolation=INTERPOLATION,
         dem=str(dem.path),
         dem_res_m=res_m,
