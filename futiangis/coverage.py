@@ -591,7 +591,8 @@ def run_coverage(
     """Coverage for a theme (``parks``, ``charging``, ``bike``) with the config's radii.
 
     Loads the shipped ``units``, ``district`` and facility layer (``parks``,
-    ``charging_stations``, ``bike_stations``) unless given.
+    ``charging_stations``, ``bike_stations``) unless given. With your own ``units`` and no
+    ``district``, the overall figure is for the union of your units (not Futian).
 
     Parameters
     ----------
@@ -620,8 +621,8 @@ def run_coverage(
     settings = _theme_settings(theme, config)
     if units is None:
         units = load_shipped_layer(config.units_layer, config=config)
-    if district is None:
-        district = load_shipped_layer(config.district_layer, config=config)
+        if district is None:
+            district = load_shipped_layer(config.district_layer, config=config)
     if facilities is None:
         facilities = load_shipped_layer(_THEME_LAYER[theme], config=config)
     if isinstance(population, (str, Path)):

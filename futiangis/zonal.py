@@ -93,8 +93,8 @@ def zonal_stats(
     for op in ops:
         if op in ("sum", "count"):
             out[op] = 0.0
-    usable = geoms.notna().to_numpy() & ~geoms.is_empty.to_numpy()
-    usable &= shapely.area(geoms.to_numpy()) > 0
+    arr = geoms.to_numpy()
+    usable = ~shapely.is_missing(arr) & ~shapely.is_empty(arr) & (shapely.area(arr) > 0)
     if not usable.any():
         return out
     frame = gpd.GeoDataFrame(
