@@ -172,27 +172,33 @@ def compute_build_stats(config: Config, layers: Mapping[str, gpd.GeoDataFrame | 
         if rules:
             stats.park_radii = coverage_mod.park_radii(layers["parks"], rules)
     terrain_mod = _module("terrain")
+    dem_layer = str(config.section("terrain").get("dem_layer", "dem"))
     if terrain_mod is None:
         stats.notes.append("futiangis.terrain is not available: routes drawn without gradients.")
     elif layers.get("slow_routes") is None:
         stats.notes.append("slow_routes not shipped: no gradients.")
+    elif dem_layer not in read_catalog(config.layers_dir):
+        stats.notes.append(f"DEM layer {dem_layer!r} not shipped: routes drawn without gradients.")
     else:
-        stats.gradients = _gradients_frame(terrain_mod, config, layers["slow_routes"])
+        stats.gradients, notes = _gradients(terrain_mod, config, layers["slow_routes"], layers.get("parks"))
+        stats.notes.extend(notes)
     return stats
 
 
-def _gradients_frame(terrain_mod, config: Config, routes: gpd.GeoDataFrame) -> pd.DataFrame | None:
-    if hasattr(terrain_mod, "run_terrain"):
-        try:
-            result = terrain_mod.run_terrain(config, routes=routes)
-        except TypeError:
-            result = terrain_mod.run_terrain(config)
-    else:
-        result = terrain_mod.route_gradients(routes, config=config)
-    for attr in ("routes", "gradients", "table"):
-        if not isinstance(result, pd.DataFrame) and hasattr(result, attr):
-            result = getattr(result, attr)
-    return result if isinstance(result, pd.DataFrame) else None
+def _gradients(terrain_mod, config: Config, routes: gpd.GeoDataFrame,
+               parks: gpd.GeoDataFrame | None) -> tuple[pd.DataFrame, list[str]]:
+    """Route gradients: one call to ``run_terrain`` (or ``route_gradients`` without parks)."""
+    if parks is not None:
+        result = terrain_mod.run_terrain(config, routes=routes, parks=parks)
+        return result.routes, list(result.notes)
+    from .load import load_raster, shipped_path
+
+    settings = config.section("terrain")
+    dem = load_raster(shipped_path(str(settings.get("dem_layer", "dem")), config=config), config=config)
+    table = terrain_mod.route_gradients(
+        routes, dem, step_m=float(settings.get("sample_step_m", 30.0)),
+        max_grade_pct=float(settings.get("cycling_max_grade_pct", 4.0)))
+    return table, []
 
 
 # ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ Safe pages
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import folium
@@ -46,6 +46,7 @@ __all__ = [
     "make_map",
     "render_geojson",
     "js_string",
+    "encode_collection",
     "COORD_DECIMALS",
     "SIMPLIFY_MIN_VERTICES",
 ]
@@ -220,9 +221,7 @@ def render_geojson(
     wgs = shapely.transform(wgs, lambda c: np.round(c, COORD_DECIMALS))
     wgs = shapely.remove_repeated_points(wgs, 0.0)
     n_out = int(shapely.get_num_coordinates(wgs).sum()) if len(wgs) else 0
-    props = feature_properties(
-        frame, layer.fields, lang=lang, provenance=layer.provenance, tooltip_field=layer.tooltip_field
-    )
+    props = feature_properties(frame, layer.fields, lang=lang, provenance=layer.provenance)
     style_idx, styles = _style_index(layer)
     radii = _radii(layer)
     features = []
@@ -239,6 +238,56 @@ def render_geojson(
     stats = {"features": len(features), "vertices_in": n_in, "vertices_out": n_out,
              "simplify_m": tol, "styles": styles}
     return collection, stats
+
+
+#: quantum of the page's integer coordinates: 1e-6 degree (the rounding above)
+QUANTUM = 10 ** COORD_DECIMALS
+
+
+def _encode_ring(coords, origin: tuple[int, int]) -> list[int]:
+    q = np.round(np.asarray(coords, dtype="float64")[:, :2] * QUANTUM).astype("int64")
+    q -= np.asarray(origin, dtype="int64")
+    return np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype="int64")).ravel().tolist()
+
+
+def _encode_geometry(geometry: dict | None, origin: tuple[int, int]):
+    if geometry is None:
+        return None
+    kind, coords = geometry["type"], geometry["coordinates"]
+    if kind == "Point":
+        return _encode_ring([coords], origin)
+    if kind in ("LineString", "MultiPoint"):
+        return _encode_ring(coords, origin)
+    if kind in ("Polygon", "MultiLineString"):
+        return [_encode_ring(r, origin) for r in coords]
+    if kind == "MultiPolygon":
+        return [[_encode_ring(r, origin) for r in poly] for poly in coords]
+    raise ValueError(f"cannot encode geometry type {kind!r}")
+
+
+def encode_collection(collection: dict) -> dict:
+    """Compact form of a FeatureCollection for the page (decoded by ``futiangisDecode``).
+
+    Coordinates become integers in 1e-6 degree, each ring/line delta-encoded from a
+    per-layer origin and flattened (``[dx0, dy0, dx1, dy1, ...]``), the way TopoJSON
+    quantizes arcs; each feature becomes ``[properties, type, coordinates]``. Decoding
+    is exact: it gives back the rounded coordinates.
+    """
+    feats = collection["features"]
+    xs, ys = [], []
+    for f in feats:
+        g = f.get("geometry")
+        if g is not None:
+            arr = np.asarray(shapely.get_coordinates(shapely.geometry.shape(g)))
+            if len(arr):
+                xs.append(arr[:, 0].min())
+                ys.append(arr[:, 1].min())
+    origin = (int(round(min(xs) * QUANTUM)), int(round(min(ys) * QUANTUM))) if xs else (0, 0)
+    out = []
+    for f in feats:
+        g = f.get("geometry")
+        out.append([f["properties"], g["type"] if g else None, _encode_geometry(g, origin)])
+    return {"q": QUANTUM, "o": list(origin), "f": out}
 
 
 def _style_index(layer: LayerSpec) -> tuple[np.ndarray, list[dict]]:
@@ -306,23 +355,50 @@ _PAGE_CSS = """
 
 _RUNTIME_JS = """
 window.futiangis = window.futiangis || {layers: {}, counts: {}};
+function futiangisDecode(c) {
+    var q = c.q, ox = c.o[0], oy = c.o[1];
+    function ring(a) {
+        var out = [], x = ox, y = oy;
+        for (var i = 0; i < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / q, y / q]); }
+        return out;
+    }
+    function rings(a) { return a.map(ring); }
+    var geom = {
+        Point: function (d) { return ring(d)[0]; }, MultiPoint: ring, LineString: ring,
+        Polygon: rings, MultiLineString: rings, MultiPolygon: function (d) { return d.map(rings); }
+    };
+    return {type: "FeatureCollection", features: c.f.map(function (f) {
+        return {type: "Feature", properties: f[0],
+                geometry: f[1] ? {type: f[1], coordinates: geom[f[1]](f[2])} : null};
+    })};
+}
+function futiangisValues(p, conf) {
+    var out = [], k = 0;
+    for (var i = 0; i < conf.labels.length; i++) {
+        var v = conf.fixed[i];
+        if (v === null) { v = p.v ? p.v[k] : ""; k++; }
+        out.push(v);
+    }
+    return out;
+}
 function futiangisBind(feature, layer, conf) {
     var p = feature.properties || {};
     var st = conf.styles[p.s || 0];
     if (layer.setRadius && p.r) { layer.setRadius(p.r); }
     if (!conf.interactive) { return; }
-    var rows = "";
+    var values = futiangisValues(p, conf), rows = "";
     for (var i = 0; i < conf.labels.length; i++) {
-        var v = p.v ? p.v[i] : "";
-        if (v !== "" && v !== null && v !== undefined) {
-            rows += "<tr><th>" + conf.labels[i] + "</th><td>" + v + "</td></tr>";
+        if (values[i] !== "" && values[i] !== null && values[i] !== undefined) {
+            rows += "<tr><th>" + conf.labels[i] + "</th><td>" + values[i] + "</td></tr>";
         }
     }
     var html = '<div class="ft-pop"><div class="ft-pop-name">' + p.n + "</div>"
-        + (p.i ? '<div class="ft-illus">' + conf.illus + "</div>" : "")
+        + ((p.i || conf.allIllus) ? '<div class="ft-illus">' + conf.illus + "</div>" : "")
         + "<table>" + rows + '</table><div class="ft-prov">' + conf.foot + "</div></div>";
     layer.bindPopup(html, {maxWidth: 380});
-    layer.bindTooltip(p.t, {sticky: true});
+    var tip = p.n;
+    if (conf.tip >= 0 && values[conf.tip]) { tip += "：" + values[conf.tip]; }
+    layer.bindTooltip(tip, {sticky: true});
     layer.on("mouseover", function () { if (layer.setStyle) { layer.setStyle({weight: st.weight + 2}); } });
     layer.on("mouseout", function () { if (layer.setStyle) { layer.setStyle({weight: st.weight}); } });
 }
@@ -350,6 +426,32 @@ class _Runtime(MacroElement):
         self.js = _RUNTIME_JS
 
 
+def _hoist_constants(collection: dict, n_fields: int) -> tuple[dict, dict]:
+    """Move values shared by every feature (e.g. the accuracy class) to the layer.
+
+    Returns ``({"values": [value or None per field], "illustrative": bool}, collection)``
+    where the new collection's per-feature ``v`` lists hold only the varying fields and
+    ``i`` is dropped when every feature is illustrative.
+    """
+    feats = collection["features"]
+    fixed: list = [None] * n_fields
+    all_illus = bool(feats) and all(f["properties"].get("i") for f in feats)
+    if len(feats) > 1:
+        for j in range(n_fields):
+            first = feats[0]["properties"]["v"][j]
+            if all(f["properties"]["v"][j] == first for f in feats):
+                fixed[j] = first
+    keep = [j for j in range(n_fields) if fixed[j] is None]
+    out = []
+    for f in feats:
+        p = dict(f["properties"])
+        p["v"] = [p["v"][j] for j in keep]
+        if all_illus:
+            p.pop("i", None)
+        out.append({**f, "properties": p})
+    return {"values": fixed, "illustrative": all_illus}, {**collection, "features": out}
+
+
 class VectorLayer(folium.GeoJson):
     """A GeoJSON overlay written compactly, styled and bound in the page's JavaScript.
 
@@ -362,7 +464,7 @@ class VectorLayer(folium.GeoJson):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }}_conf = {{ this.conf_js }};
-        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
+        var {{ this.get_name() }} = L.geoJson(futiangisDecode({{ this.data_js }}), {
             pointToLayer: function (feature, latlng) {
                 var st = {{ this.get_name() }}_conf.styles[feature.properties.s || 0];
                 return L.circleMarker(latlng, Object.assign({radius: {{ this.radius }}}, st));
@@ -400,15 +502,26 @@ class VectorLayer(folium.GeoJson):
         if self.stats["simplify_m"]:
             foot_parts.append(bilingual(f"网页显示已简化 ±{self.stats['simplify_m']:g} m",
                                         f"simplified for the web ±{self.stats['simplify_m']:g} m", lang))
+        fields = spec.fields
+        columns = [f.column for f in fields]
+        if spec.tooltip_field is not None and spec.tooltip_field.column not in columns:
+            fields = fields + (spec.tooltip_field,)
+            spec = replace(spec, fields=fields)
+            self.spec = spec
+            self.data, self.stats = render_geojson(spec, lang=lang, datum=datum)
+        fixed, compact = _hoist_constants(self.data, len(fields))
         conf = {
-            "labels": [esc(f.label(lang)) for f in spec.fields],
+            "labels": [esc(f.label(lang)) for f in fields],
+            "fixed": fixed["values"],
+            "allIllus": fixed["illustrative"],
+            "tip": [f.column for f in fields].index(spec.tooltip_field.column) if spec.tooltip_field is not None else -1,
             "foot": "<br>".join(esc(p) for p in foot_parts),
             "illus": esc(bilingual(ILLUSTRATIVE_NOTE_ZH, ILLUSTRATIVE_NOTE_EN, lang)),
             "styles": self.stats["styles"],
             "interactive": bool(spec.interactive),
         }
         self.conf_js = js_string(conf)
-        self.data_js = js_string(self.data)
+        self.data_js = js_string(encode_collection(compact))
         self.key_js = js_string(spec.key)
         self.n_features = int(self.stats["features"])
         self.radius = float(spec.radius) if not isinstance(spec.radius, pd.Series) else 5.0

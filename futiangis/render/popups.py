@@ -49,7 +49,7 @@ class Field:
 
     ``kind`` is one of ``text``, ``int``, ``float``, ``area_m2`` (m² with 万㎡),
     ``length_m`` (m with km), ``pct`` (value already in per cent), ``share`` (0–1 shown
-    as per cent), ``grade_pct``, ``money_100m_cny`` (亿元), ``status``, ``year``,
+    as per cent), ``grade_pct``, ``money_100m_cny`` (亿元 = 10^8 CNY), ``status``, ``year``,
     ``direction``, ``bool``.
     """
 
@@ -131,7 +131,7 @@ def format_value(value: Any, kind: str, lang: str = "zh") -> str:
     if kind == "grade_pct":
         return f"{float(value):.1f} %"
     if kind == "money_100m_cny":
-        return f"{float(value):,.2f} 亿元（{float(value) * 1e8:,.0f} CNY）"
+        return f"{float(value):,.2f} 亿元"
     if kind == "year":
         return f"{int(float(value))}"
     if kind == "status":
@@ -159,7 +159,6 @@ def feature_properties(
     *,
     lang: str = "zh",
     provenance: Mapping[str, Any] | None = None,
-    tooltip_field: Field | None = None,
 ) -> list[dict]:
     """Compact, escaped per-feature properties for a web map.
 
@@ -174,15 +173,13 @@ def feature_properties(
     provenance : mapping, optional
         The layer's provenance; ``accuracy_class`` decides illustrative-ness when the
         feature has no ``illustrative`` / ``accuracy_class`` of its own.
-    tooltip_field : Field, optional
-        A number shown in the tooltip after the name.
 
     Returns
     -------
     list of dict
         One dict per row: ``n`` name (escaped, bilingual), ``v`` list of escaped
-        formatted values aligned with ``fields``, ``t`` tooltip (escaped), ``i`` 1 if
-        the feature is illustrative (absent otherwise).
+        formatted values aligned with ``fields``, ``i`` 1 if the feature is
+        illustrative (absent otherwise).
     """
     provenance = provenance or {}
     out = []
@@ -194,12 +191,7 @@ def feature_properties(
             lang,
         ) or str(row.get(S.ID, ""))
         values = [esc(format_value(row.get(f.column), f.kind, lang)) for f in fields]
-        tip = name
-        if tooltip_field is not None:
-            shown = format_value(row.get(tooltip_field.column), tooltip_field.kind, lang)
-            if shown:
-                tip = f"{name}：{shown}"
-        props: dict[str, Any] = {"n": esc(name), "v": values, "t": esc(tip)}
+        props: dict[str, Any] = {"n": esc(name), "v": values}
         if _is_illustrative(row, provenance):
             props["i"] = 1
         out.append(props)

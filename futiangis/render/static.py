@@ -75,7 +75,7 @@ def _draw_layer(ax, layer: LayerSpec) -> None:
     if points.any():
         radius = layer.radius.reindex(frame.index).to_numpy()[points] if isinstance(layer.radius, pd.Series) \
             else np.full(points.sum(), float(layer.radius))
-        frame[points].plot(ax=ax, color=list(colors[points]), markersize=(radius * 0.9) ** 2,
+        frame[points].plot(ax=ax, color=list(colors[points]), markersize=(radius * 1.3) ** 2,
                            edgecolor="white", linewidth=0.3, alpha=0.9)
 
 

@@ -105,7 +105,7 @@ def _renewal_layer(sites: gpd.GeoDataFrame, accounted: gpd.GeoDataFrame | None) 
         frame["gfa_estimated"] = extra.get("gfa_estimated")
         fields.append(Field("gfa_counted_m2", "计入目标的产业空间", "GFA counted towards targets", "area_m2"))
         fields.append(Field("gfa_estimated", "GFA为估算", "GFA estimated", "bool"))
-    fields += [Field(S.INVESTMENT_100M_CNY, "投资", "Investment", "money_100m_cny"),
+    fields += [Field(S.INVESTMENT_100M_CNY, "投资", "Investment (亿元 = 10⁸ CNY)", "money_100m_cny"),
                Field(S.ZONE_ID, "所属片区", "Zone"), ACCURACY_FIELD]
     fields = tuple(f for f in fields if f.column in frame.columns)
     return LayerSpec(
@@ -127,7 +127,7 @@ def _zones_layer(zones: gpd.GeoDataFrame, by_zone: pd.DataFrame | None, *, fill_
                                   ("gfa_counted_m2", "计入产业空间", "GFA counted", "area_m2"),
                                   ("achieved_m2", "已建成", "Achieved", "area_m2"),
                                   ("pipeline_m2", "在建/已批", "Pipeline", "area_m2"),
-                                  ("investment_100m_cny", "投资", "Investment", "money_100m_cny")):
+                                  ("investment_100m_cny", "投资", "Investment (亿元 = 10⁸ CNY)", "money_100m_cny")):
             if col in stats.columns:
                 frame[col] = frame[S.ID].map(stats[col])
                 fields.append(Field(col, zh, en, kind))
@@ -170,7 +170,7 @@ def _routes_layer(routes: gpd.GeoDataFrame, gradients: pd.DataFrame | None, *, m
     legend = _category_legend(frame, S.ROUTE_TYPE, ROUTE_TYPE_COLORS, ROUTE_TYPE_ZH, None,
                               ("慢行线路类型", "Route type"), "line")
     colors = _category_colors(frame, S.ROUTE_TYPE, ROUTE_TYPE_COLORS)
-    if gradients is not None and "max_grade_pct" in gradients.columns:
+    if gradients is not None and "mean_grade_pct" in gradients.columns:
         g = _align_by_id(gradients, frame)
         for col, zh, en, kind in (("mean_grade_pct", "平均坡度", "Mean grade", "grade_pct"),
                                   ("max_grade_pct", "最大坡度", "Max grade", "grade_pct"),
@@ -178,10 +178,11 @@ def _routes_layer(routes: gpd.GeoDataFrame, gradients: pd.DataFrame | None, *, m
             if col in g.columns:
                 frame[col] = g[col]
                 fields.append(Field(col, zh, en, kind))
-        bins = (max_grade_pct / 2, max_grade_pct, max_grade_pct * 1.5, max(max_grade_pct * 3, float(np.nanmax(frame["max_grade_pct"]) if frame["max_grade_pct"].notna().any() else 0)))
-        classes = classify(frame["max_grade_pct"], bins=bins, cmap="YlOrRd_09")
+        # coloured by the mean grade (the maximum of a 30 m surface model is mostly noise)
+        bins = (max_grade_pct / 2, max_grade_pct, max_grade_pct * 2, max_grade_pct * 4)
+        classes = classify(frame["mean_grade_pct"], bins=bins, cmap="YlOrRd_09")
         colors = classes.color_of()
-        legend = LegendSection("最大坡度 (%)", "Max grade (%)", tuple(
+        legend = LegendSection("平均坡度 (%)", "Mean grade (%)", tuple(
             LegendEntry(c, lab + " %", lab + " %", "line") for c, lab in zip(classes.colors, classes.labels)))
     fields.append(ACCURACY_FIELD)
     return LayerSpec(
@@ -398,7 +399,8 @@ def slow_bike_spec(layers, coverage: Any | None, gradients: pd.DataFrame | None,
     panels = []
     if coverage is not None:
         cov = _coverage_layers("bike", coverage, units, district, _prov(layers.get("bike_stations")), config_threshold)
-        cov[0] = _replace_show(cov[0], False)
+        # most of the district is a gap for 300 m bike coverage: show the covered area instead
+        cov = [_replace_show(cov[0], False), _replace_show(cov[1], True), _replace_show(cov[2], False)]
         specs += cov
         panels.append(Panel("公共自行车覆盖", "Public-bike coverage", coverage_panel_html(coverage, lang=lang)))
     if layers.get("slow_routes") is not None:
