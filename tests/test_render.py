@@ -144,7 +144,7 @@ def test_hostile_value_never_reaches_the_page_unescaped():
     # raw markup, or raw markup hidden in a JS string escape, must not appear anywhere
     assert "<img src=x" not in html
     assert "\\u003cimg src=x" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html  # HTML-escaped, inside JSON
     # the <title> is escaped too
     assert "<title>&lt;img src=x onerror=alert(1)&gt; · Test map</title>" in html
 
