@@ -22,6 +22,7 @@ Safe pages
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -65,10 +66,14 @@ DEFAULT_ACCURACY_M = 10.0
 def js_string(value: Any) -> str:
     """JSON for a ``<script>`` block: UTF-8, compact, with ``< > &`` and line separators escaped."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (
+    text = (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+    # branca compiles every macro's output as a Jinja2 template again: a value such as
+    # "{{ cycler.__init__.__globals__.os... }}" would run at build time. Structural JSON
+    # never has "{" before "{", "%" or "#", so this only touches characters in strings.
+    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
 @dataclass(frozen=True, eq=False)
