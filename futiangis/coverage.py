@@ -89,6 +89,9 @@ class CoverageResult:
         ``min``, ``max``, ``counts`` ({radius: number of facilities}) and ``rules``.
     standard : str
         The standard the radius/threshold comes from (empty if none given).
+    has_status : bool
+        True when the facility layer has a ``status`` column, so the ``current`` and
+        ``planned`` scenarios can differ.
     """
 
     overall: dict
@@ -105,6 +108,7 @@ class CoverageResult:
     denominator: str = "unit area"
     crs: str = "EPSG:4547"
     illustrative: bool = False
+    has_status: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -662,6 +666,7 @@ def run_coverage(
     result.theme = theme
     result.scenario = scenario
     result.illustrative = illustrative
+    result.has_status = S.STATUS in facilities.columns
     result.notes.append(f"{_THEME_LAYER[theme]}: {note}.")
     if illustrative:
         result.notes.append(

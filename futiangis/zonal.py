@@ -123,11 +123,11 @@ def zonal_sum(zones: gpd.GeoSeries | gpd.GeoDataFrame, raster: RasterData) -> pd
     holds 200:
 
     >>> import numpy as np, geopandas as gpd, shapely
-    >>> from rasterio.transform import from_origin
+    >>> from affine import Affine
     >>> from futiangis.io import RasterData
     >>> from pyproj import CRS
     >>> r = RasterData(None, np.ma.masked_array(np.full((2, 2), 100.0)),
-    ...                from_origin(500000, 2490020, 10, 10), CRS(4547), None,
+    ...                Affine(10, 0, 500000, 0, -10, 2490020), CRS(4547), None,
     ...                (500000, 2490000, 500020, 2490020))
     >>> zone = gpd.GeoSeries([shapely.box(500000, 2490000, 500020, 2490010)], crs=4547)
     >>> float(zonal_sum(zone, r).iloc[0])

@@ -11,7 +11,7 @@ import pytest
 import rasterio
 import shapely
 from click.testing import CliRunner
-from rasterio.transform import from_origin
+from affine import Affine
 
 from futiangis.cli.main import cli
 from futiangis.io import read_catalog
@@ -75,7 +75,7 @@ def test_population_raster_adds_population_keys(tmp_path):
     # 2 people per 10 m cell over 2 km × 2 km covering both units
     path = tmp_path / "pop.tif"
     with rasterio.open(path, "w", driver="GTiff", height=200, width=200, count=1, dtype="float32",
-                       crs="EPSG:4547", transform=from_origin(FUTIAN_X - 1000, FUTIAN_Y + 1000, 10, 10)) as dst:
+                       crs="EPSG:4547", transform=Affine(10, 0, FUTIAN_X - 1000, 0, -10, FUTIAN_Y + 1000)) as dst:
         dst.write(np.full((200, 200), 2.0, dtype="float32"), 1)
     result = run("coverage", "charging", "--units", _units(tmp_path), "--facilities",
                  _chargers(tmp_path), "--radius-m", 400, "--population", path, "--json")

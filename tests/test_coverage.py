@@ -345,3 +345,14 @@ def test_shipped_parks_planned_covers_at_least_today(config):
     after = run_coverage("parks", config, scenario="planned")
     assert after.overall["covered_m2"] >= today.overall["covered_m2"] - 1e-6
     assert today.illustrative
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import futiangis.coverage
+    import futiangis.zonal
+
+    for module in (futiangis.coverage, futiangis.zonal):
+        failed, attempted = doctest.testmod(module)
+        assert attempted > 0 and failed == 0

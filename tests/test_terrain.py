@@ -9,7 +9,7 @@ import pytest
 import rasterio
 import shapely
 from pyproj import Geod
-from rasterio.transform import from_origin
+from affine import Affine
 
 from futiangis.errors import ConfigError, CRSError
 from futiangis.io import read_raster
@@ -29,10 +29,11 @@ X0, Y0 = FUTIAN_X - 1000.0, FUTIAN_Y + 750.0  # top-left corner
 
 
 def write_dem(path, func, *, crs="EPSG:4547", transform=None, shape=(NY, NX)):
-    transform = transform or from_origin(X0, Y0, CELL, CELL)
+    transform = transform or Affine(CELL, 0, X0, 0, -CELL, Y0)
     rows, cols = np.indices(shape)
-    xs, ys = rasterio.transform.xy(transform, rows.ravel(), cols.ravel())  # cell centres
-    z = func(np.asarray(xs), np.asarray(ys)).reshape(shape)
+    xs = transform.c + (cols.ravel() + 0.5) * transform.a  # cell centres
+    ys = transform.f + (rows.ravel() + 0.5) * transform.e
+    z = func(xs, ys).reshape(shape)
     with rasterio.open(path, "w", driver="GTiff", height=shape[0], width=shape[1], count=1,
                        dtype="float64", crs=crs, transform=transform, nodata=-9999) as dst:
         dst.write(z, 1)
@@ -104,7 +105,7 @@ def test_dem_in_wgs84_is_sampled_in_its_own_crs(tmp_path):
     # (x = 500,000 m in EPSG:4547 is 114° E). Expected grade from the geodesic length
     # of one degree of latitude there (pyproj.Geod).
     lat0 = 22.50
-    transform = from_origin(113.99, 22.56, 1 / 3600, 1 / 3600)
+    transform = Affine(1 / 3600, 0, 113.99, 0, -1 / 3600, 22.56)
     dem = write_dem(tmp_path / "lat.tif", lambda lon, lat: 1000.0 * (lat - lat0),
                     crs="EPSG:4326", transform=transform, shape=(216, 72))
     geod = Geod(ellps="GRS80")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import rasterio
 import shapely
-from rasterio.transform import from_origin
+from affine import Affine
 
 from futiangis.errors import CRSError
 from futiangis.io import RasterData, read_raster
@@ -22,7 +22,7 @@ def write_tif(path, values, *, nodata=None, crs="EPSG:4547"):
     values = np.asarray(values, dtype="float64")
     with rasterio.open(
         path, "w", driver="GTiff", height=values.shape[0], width=values.shape[1], count=1,
-        dtype="float64", crs=crs, transform=from_origin(X0, Y0, CELL, CELL), nodata=nodata,
+        dtype="float64", crs=crs, transform=Affine(CELL, 0, X0, 0, -CELL, Y0), nodata=nodata,
     ) as dst:
         dst.write(values, 1)
     return path

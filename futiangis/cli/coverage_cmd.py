@@ -61,8 +61,7 @@ def command(ctx, theme, radius_m, units_path, facilities_path, population_path,
     result = run_coverage(theme, config, scenario=scenario, **kwargs)
     out = result.to_dict()
     # the other scenario, when the layer has statuses: "today" vs "after the plan"
-    layer_has_status = any("only status" in n or "all statuses" in n for n in result.notes)
-    if layer_has_status:
+    if result.has_status:
         out["scenarios"] = {scenario: out["overall"]}
         other = next(s for s in SCENARIOS if s != scenario)
         alt = run_coverage(theme, config, scenario=other, **kwargs)
