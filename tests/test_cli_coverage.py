@@ -167,3 +167,18 @@ def test_shipped_terrain_json():
     assert data["parks"] and "elev_range_m" in data["parks"][0]
     text = run("terrain")
     assert text.exit_code == 0 and "ILLUSTRATIVE" in text.output
+
+
+def test_residential_option_changes_the_denominator(tmp_path):
+    res = box_layer([(-1000, -1000, 1000, 1000)], ids=["r1"])  # 1 km² in the west unit
+    path = tmp_path / "res.gpkg"
+    res.to_file(path, engine="pyogrio")
+    result = run("coverage", "charging", "--units", _units(tmp_path), "--facilities",
+                 _chargers(tmp_path, xy=((-500, -500),)), "--radius-m", 300,
+                 "--residential", path, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["denominator"] == "residential land"
+    assert data["units"]["west"]["total_m2"] == pytest.approx(1_000_000)
+    assert data["units"]["east"]["total_m2"] == 0 and data["units"]["east"]["coverage"] is None
+    assert data["units"]["west"]["covered_m2"] == pytest.approx(math.pi * 300**2, rel=0.002)

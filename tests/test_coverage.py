@@ -356,3 +356,19 @@ def test_docstring_examples_run():
     for module in (futiangis.coverage, futiangis.zonal):
         failed, attempted = doctest.testmod(module)
         assert attempted > 0 and failed == 0
+
+
+def test_residential_layer_without_polygons_is_refused():
+    points = stations([(0, 0)])
+    with pytest.raises(CoverageInputError, match="no polygons"):
+        compute_coverage(stations([(0, 0)]), box_layer([(0, 0, 10, 10)]), radius_m=100,
+                         residential=points)
+
+
+def test_gaps_with_residential_land_are_uncovered_residential_land():
+    unit = box_layer([(0, 0, 1000, 1000)], ids=["u"])
+    residential = box_layer([(0, 0, 1000, 200)], ids=["r"])  # southern strip, 200,000 m²
+    # a station far north-east covers none of the strip: the gap is the whole strip
+    result = compute_coverage(stations([(900, 900)]), unit, radius_m=100, residential=residential)
+    assert result.gaps["area_m2"].tolist() == pytest.approx([200_000])
+    assert result.units.loc[0, "coverage"] == 0
