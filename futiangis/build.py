@@ -239,6 +239,7 @@ h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:3px;margin-top:28p
 .ft-table{border-collapse:collapse;font-size:13px;margin:6px 0}
 .ft-table th,.ft-table td{border-bottom:1px solid #e2e2e2;padding:3px 8px;text-align:left}
 .ft-table td.num{text-align:right;white-space:nowrap}
+.ft-table td{unicode-bidi:isolate}
 .ft-bar{display:inline-block;height:9px;background:#2b8a3e;vertical-align:middle}
 .ft-bar-bg{display:inline-block;width:60px;height:9px;background:#e9ecef;vertical-align:middle}
 .ft-prov,.note{color:#666;font-size:12px}

@@ -337,7 +337,8 @@ _PAGE_CSS = """
 .ft-pop table{border-collapse:collapse}
 .ft-pop th{text-align:left;font-weight:normal;color:#555;padding:1px 8px 1px 0;
  vertical-align:top;white-space:nowrap}
-.ft-pop td{padding:1px 0}
+.ft-pop td{padding:1px 0;unicode-bidi:isolate}
+.ft-table td{unicode-bidi:isolate}
 .ft-illus{background:#fff3cd;color:#7a5200;border:1px solid #e0c36a;padding:1px 5px;
  margin:3px 0;border-radius:3px;font-size:11.5px}
 .ft-prov{color:#777;font-size:11px;margin-top:4px;border-top:1px solid #ddd;padding-top:3px}
@@ -386,8 +387,12 @@ function futiangisValues(p, conf) {
     }
     return out;
 }
+function futiangisName(p) {
+    return p.n.map(function (s) { return "<bdi>" + s + "</bdi>"; }).join(" · ");
+}
 function futiangisBind(feature, layer, conf) {
     var p = feature.properties || {};
+    p.title = p.n.join(" · ");  // what the search box lists and matches
     var st = conf.styles[p.s || 0];
     if (layer.setRadius && p.r) { layer.setRadius(p.r); }
     if (!conf.interactive) { return; }
@@ -397,12 +402,13 @@ function futiangisBind(feature, layer, conf) {
             rows += "<tr><th>" + conf.labels[i] + "</th><td>" + values[i] + "</td></tr>";
         }
     }
-    var html = '<div class="ft-pop"><div class="ft-pop-name">' + p.n + "</div>"
+    var name = futiangisName(p);
+    var html = '<div class="ft-pop"><div class="ft-pop-name">' + name + "</div>"
         + ((p.i || conf.allIllus) ? '<div class="ft-illus">' + conf.illus + "</div>" : "")
         + "<table>" + rows + '</table><div class="ft-prov">' + conf.foot + "</div></div>";
     layer.bindPopup(html, {maxWidth: 380});
-    var tip = p.n;
-    if (conf.tip >= 0 && values[conf.tip]) { tip += "：" + values[conf.tip]; }
+    var tip = name;
+    if (conf.tip >= 0 && values[conf.tip]) { tip += "：<bdi>" + values[conf.tip] + "</bdi>"; }
     layer.bindTooltip(tip, {sticky: true});
     layer.on("mouseover", function () { if (layer.setStyle) { layer.setStyle({weight: st.weight + 2}); } });
     layer.on("mouseout", function () { if (layer.setStyle) { layer.setStyle({weight: st.weight}); } });
@@ -450,6 +456,7 @@ def _hoist_constants(collection: dict, n_fields: int) -> tuple[dict, dict]:
     out = []
     for f in feats:
         p = dict(f["properties"])
+        p["n"] = p.pop("parts")
         p["v"] = [p["v"][j] for j in keep]
         if all_illus:
             p.pop("i", None)
@@ -693,7 +700,7 @@ def make_map(spec: MapSpec, *, basemap: Basemap, lang: str = "zh") -> folium.Map
     searchable = [vl for vl in vector_layers if vl.spec.searchable and vl.n_features]
     if searchable:
         m.add_child(folium.plugins.Search(
-            searchable[0], search_label="n", geom_type="Point", search_zoom=16, collapsed=True,
+            searchable[0], search_label=None, geom_type="Point", search_zoom=16, collapsed=True,
             position="topleft", placeholder="搜索名称 Search by name",
         ))
     m.add_child(folium.plugins.Fullscreen(position="topleft", title="全屏 Full screen",

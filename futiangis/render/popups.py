@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 ILLUSTRATIVE_NOTE_ZH = "示意数据，非官方"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ILLUSTRATIVE_NOTE_EN = "Illustrative, not official data"
 
 # Value kinds a Field can format.
@@ -71,7 +73,8 @@ def esc(value: Any) -> str:
     """HTML-escape ``str(value)`` (quotes too); None and NaN become an empty string."""
     if _missing(value):
         return ""
-    return html.escape(str(value), quote=True)
+    # C0 control characters are HTML parse errors: shown as U+FFFD instead
+    return _CONTROL.sub("\ufffd", html.escape(str(value), quote=True))
 
 
 def bilingual(zh: str, en: str, lang: str = "zh", sep: str = " · ") -> str:
@@ -177,21 +180,23 @@ def feature_properties(
     Returns
     -------
     list of dict
-        One dict per row: ``n`` name (escaped, bilingual), ``v`` list of escaped
-        formatted values aligned with ``fields``, ``i`` 1 if the feature is
+        One dict per row: ``n`` name (escaped, bilingual), ``parts`` the escaped names
+        one per language (the page isolates each for bidirectional text), ``v`` list of
+        escaped formatted values aligned with ``fields``, ``i`` 1 if the feature is
         illustrative (absent otherwise).
     """
     provenance = provenance or {}
     out = []
     records = features.drop(columns=[c for c in ("geometry",) if c in features.columns])
     for row in records.to_dict("records"):
-        name = bilingual(
-            "" if _missing(row.get(S.NAME_ZH)) else str(row.get(S.NAME_ZH)),
-            "" if _missing(row.get(S.NAME_EN)) else str(row.get(S.NAME_EN)),
-            lang,
-        ) or str(row.get(S.ID, ""))
+        zh = "" if _missing(row.get(S.NAME_ZH)) else str(row.get(S.NAME_ZH)).strip()
+        en = "" if _missing(row.get(S.NAME_EN)) else str(row.get(S.NAME_EN)).strip()
+        parts = [p for p in ((zh, en) if lang != "en" else (en, zh)) if p]
+        if len(parts) == 2 and parts[0] == parts[1]:
+            parts = parts[:1]
+        parts = parts or [str(row.get(S.ID, ""))]
         values = [esc(format_value(row.get(f.column), f.kind, lang)) for f in fields]
-        props: dict[str, Any] = {"n": esc(name), "v": values}
+        props: dict[str, Any] = {"n": esc(" · ".join(parts)), "parts": [esc(p) for p in parts], "v": values}
         if _is_illustrative(row, provenance):
             props["i"] = 1
         out.append(props)
