@@ -157,6 +157,28 @@ def test_import_fix_rejects_what_cannot_be_repaired(name, left, tmp_path):
     assert not out.exists()
 
 
+RASTERS = [c for c in CASES if c["reader"] == "GeoTIFF"]
+FACILITIES = [c for c in CASES if c["outcome"] == "error" and not c["args"]
+              and c["kind"] in ("charging_stations", "bike_stations")]
+
+
+@pytest.mark.parametrize("case", RASTERS, ids=[c["name"] for c in RASTERS])
+def test_coverage_cli_refuses_bad_population_raster(case):
+    result = CliRunner().invoke(cli, ["coverage", "charging", "--population", str(BAD / case["file"])])
+    assert result.exit_code == 1, result.output
+    assert re.search(case["message"], result.output, re.S)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("case", FACILITIES, ids=[c["name"] for c in FACILITIES])
+def test_coverage_cli_refuses_bad_facilities(case):
+    theme = "charging" if case["kind"] == "charging_stations" else "bike"
+    result = CliRunner().invoke(cli, ["coverage", theme, "--facilities", str(BAD / case["file"])])
+    assert result.exit_code == 1, result.output
+    assert re.search(case["message"], result.output, re.S)
+    assert "Traceback" not in result.output
+
+
 FIXABLE = [c for c in CASES if c["fixed_args"] is not None]
 
 
