@@ -171,9 +171,6 @@ def test_build_pages_carry_payloads_only_as_escaped_text(hostile_maps):
     assert all(png.stat().st_size > 1000 for png in result.out_dir.glob("*.png"))
 
 
-@pytest.mark.xfail(strict=True, reason="render/popups.esc (html.escape) leaves C0 control "
-                   "characters raw in index.html tables: an HTML parse error "
-                   "(control-character-in-input-stream). Fix: replace them with U+FFFD in esc().")
 def test_index_page_has_no_raw_control_characters(hostile_maps):
     result, _ = hostile_maps
     assert not C0.search((result.out_dir / "index.html").read_text(encoding="utf-8"))
@@ -250,9 +247,6 @@ def test_nothing_executes_in_a_real_browser(hostile_maps, browser_required):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="render/maps.py: names and values are not bidi-isolated; an "
-                   "unterminated RLO (U+202E) in a name reorders the tooltip text after it. Fix: "
-                   "wrap p.n / values in <bdi> or give .ft-pop-name, .ft-pop td unicode-bidi:isolate.")
 def test_right_to_left_override_is_isolated(hostile_maps, browser_required):
     result, _ = hostile_maps
     playwright, exe = _chromium(browser_required)
