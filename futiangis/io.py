@@ -395,17 +395,33 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = 
     return path
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def atomic_output_dir(final_dir: str | Path) -> Iterator[Path]:
     """Build a folder's contents in a staging folder, then swap it into place.
 
     Yields the staging folder. On success the previous ``final_dir`` (if any) is replaced
     by the staged one with two renames; on any exception the staging folder is removed
-    and ``final_dir`` is left exactly as it was.
+    and ``final_dir`` is left exactly as it was. Staging folders left by a killed process
+    (its pid is in the name) are removed on the next call.
     """
     final_dir = Path(final_dir).resolve()
     final_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.staging.", dir=final_dir.parent))
+    prefix = f".{final_dir.name}.staging."
+    for stale in final_dir.parent.glob(prefix + "*"):
+        pid = stale.name[len(prefix):].split(".")[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", dir=final_dir.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes 0700; published folders must be readable (web servers)
     try:
         yield staging

@@ -320,7 +320,8 @@ def test_build_interrupted_part_way_keeps_previous_maps_and_cleans_up(previous_m
 
 def test_build_killed_part_way_keeps_previous_maps(previous_maps):
     """SIGKILL allows no clean-up: the previous maps are intact and nothing partial is
-    inside them; the half-built staging folder stays behind as a hidden sibling."""
+    inside them; the half-built staging folder (a hidden sibling) is removed by the next
+    build."""
     pytest.importorskip("futiangis.build")
     out, before = previous_maps
     proc = _start_build_and_wait_for_staging(out)
@@ -329,8 +330,26 @@ def test_build_killed_part_way_keeps_previous_maps(previous_maps):
     assert proc.returncode == -signal.SIGKILL
     assert _tree(out) == before
     leftovers = [n for n in _siblings(out) if n != "maps"]
-    assert all(n.startswith(".maps.staging.") for n in leftovers)
-    # the next build publishes normally over the intact previous maps
+    assert len(leftovers) == 1 and leftovers[0].startswith(f".maps.staging.{proc.pid}.")
+    # the next build removes the dead build's staging folder and publishes normally
     result = CliRunner().invoke(cli, ["build", "--out", str(out), "--basemap", "none", "--no-png"])
     assert result.exit_code == 0, result.output
     assert "index.html" in _tree(out) and _tree(out) != before
+    assert _siblings(out) == ["maps"]
+
+
+def test_stale_staging_of_a_dead_process_is_removed_live_one_kept(tmp_path):
+    out = tmp_path / "maps"
+    before = _previous_folder(out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f".maps.staging.{int(dead.stdout)}.abc123"
+    live = tmp_path / f".maps.staging.{os.getpid()}.def456"  # a build still running
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "half.html").write_text("<html>")
+    with pytest.raises(RuntimeError):
+        with atomic_output_dir(out):
+            raise RuntimeError("stop before publishing")
+    assert not stale.exists() and live.exists()
+    assert _tree(out) == before
