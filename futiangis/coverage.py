@@ -83,7 +83,8 @@ class CoverageResult:
     service_area : shapely geometry
         Union of all buffers, EPSG:4547 (working CRS).
     gaps : GeoDataFrame
-        Uncovered single-part polygons (``gap_id``, ``unit_id``, ``area_m2``), largest first.
+        Uncovered single-part polygons (``gap_id``, ``unit_id``, ``unit_name_zh`` when the
+        units have names, ``area_m2``), largest first, EPSG:4547.
     radius_m : dict
         How radii were set: ``mode`` (``constant``, ``per_facility``, ``by_park_area``),
         ``min``, ``max``, ``counts`` ({radius: number of facilities}) and ``rules``.
@@ -522,6 +523,9 @@ def compute_coverage(
         )
 
     gaps = _gap_layer(ids, uncovered_geoms, units.crs, float(min_gap_m2))
+    if S.NAME_ZH in units.columns:  # for map popups: which unit, by name
+        names = dict(zip(ids, units[S.NAME_ZH].astype(str)))
+        gaps.insert(2, "unit_name_zh", gaps[UNIT_ID].map(names))
     return CoverageResult(
         overall=overall,
         units=table,
