@@ -18,7 +18,6 @@ import shutil
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
