@@ -61,6 +61,8 @@ SIMPLIFY_MIN_VERTICES = 2_000
 SIMPLIFY_SHARE_OF_ACCURACY = 0.1
 SIMPLIFY_MAX_M = 5.0
 DEFAULT_ACCURACY_M = 10.0
+#: provenance text in a popup is cut here (index.html lists every source in full)
+MAX_SOURCE_CHARS = 200
 
 
 def js_string(value: Any) -> str:
@@ -336,8 +338,8 @@ _PAGE_CSS = """
 .ft-pop-name{font-weight:bold;font-size:13.5px;margin-bottom:3px}
 .ft-pop table{border-collapse:collapse}
 .ft-pop th{text-align:left;font-weight:normal;color:#555;padding:1px 8px 1px 0;
- vertical-align:top;white-space:nowrap}
-.ft-pop td{padding:1px 0;unicode-bidi:isolate}
+ vertical-align:top;max-width:170px}
+.ft-pop td{padding:1px 0;unicode-bidi:isolate;word-break:break-word;vertical-align:top}
 .ft-table td{unicode-bidi:isolate}
 .ft-illus{background:#fff3cd;color:#7a5200;border:1px solid #e0c36a;padding:1px 5px;
  margin:3px 0;border-radius:3px;font-size:11.5px}
@@ -406,7 +408,7 @@ function futiangisBind(feature, layer, conf) {
     var html = '<div class="ft-pop"><div class="ft-pop-name">' + name + "</div>"
         + ((p.i || conf.allIllus) ? '<div class="ft-illus">' + conf.illus + "</div>" : "")
         + "<table>" + rows + '</table><div class="ft-prov">' + conf.foot + "</div></div>";
-    layer.bindPopup(html, {maxWidth: 380});
+    layer.bindPopup(html, {maxWidth: 420, minWidth: 260});
     var tip = name;
     if (conf.tip >= 0 && values[conf.tip]) { tip += "：<bdi>" + values[conf.tip] + "</bdi>"; }
     layer.bindTooltip(tip, {sticky: true});
@@ -508,7 +510,10 @@ class VectorLayer(folium.GeoJson):
                 acc += f" ±{float(prov['accuracy_m']):g} m"
             foot_parts.append(f"{bilingual('精度', 'Accuracy', lang)}: {acc}")
         if prov.get("source"):
-            foot_parts.append(f"{bilingual('来源', 'Source', lang)}: {prov['source']}")
+            source = str(prov["source"])
+            if len(source) > MAX_SOURCE_CHARS:  # the full text is in index.html
+                source = source[:MAX_SOURCE_CHARS].rstrip() + "…"
+            foot_parts.append(f"{bilingual('来源', 'Source', lang)}: {source}")
         if prov.get("licence"):
             foot_parts.append(f"{bilingual('许可', 'Licence', lang)}: {prov['licence']}")
         if self.stats["simplify_m"]:

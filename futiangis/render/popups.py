@@ -41,7 +41,7 @@ ILLUSTRATIVE_NOTE_EN = "Illustrative, not official data"
 # Value kinds a Field can format.
 KINDS = (
     "text", "int", "float", "area_m2", "length_m", "pct", "share", "grade_pct",
-    "money_100m_cny", "status", "year", "direction", "bool",
+    "money_100m_cny", "status", "year", "direction", "bool", "category",
 )
 
 
@@ -52,13 +52,15 @@ class Field:
     ``kind`` is one of ``text``, ``int``, ``float``, ``area_m2`` (m² with 万㎡),
     ``length_m`` (m with km), ``pct`` (value already in per cent), ``share`` (0–1 shown
     as per cent), ``grade_pct``, ``money_100m_cny`` (亿元 = 10^8 CNY), ``status``, ``year``,
-    ``direction``, ``bool``.
+    ``direction``, ``bool``, ``category`` (bilingual via ``values_zh``).
     """
 
     column: str
     label_zh: str
     label_en: str
     kind: str = "text"
+    #: for ``kind="category"``: Chinese name of each value (the value itself is the English)
+    values_zh: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -115,10 +117,13 @@ def format_length_m(value: float) -> str:
     return f"{value:,.0f} m（{value / 1000:,.2f} km）"
 
 
-def format_value(value: Any, kind: str, lang: str = "zh") -> str:
+def format_value(value: Any, kind: str, lang: str = "zh", values_zh: Mapping[str, str] | None = None) -> str:
     """Format one value for display (unescaped text); missing values give ``""``."""
     if _missing(value):
         return ""
+    if kind == "category":
+        text = str(value)
+        return bilingual((values_zh or {}).get(text, text), text.replace("_", " "), lang)
     if kind == "area_m2":
         return format_area_m2(value)
     if kind == "length_m":
@@ -195,7 +200,7 @@ def feature_properties(
         if len(parts) == 2 and parts[0] == parts[1]:
             parts = parts[:1]
         parts = parts or [str(row.get(S.ID, ""))]
-        values = [esc(format_value(row.get(f.column), f.kind, lang)) for f in fields]
+        values = [esc(format_value(row.get(f.column), f.kind, lang, f.values_zh)) for f in fields]
         props: dict[str, Any] = {"n": esc(" · ".join(parts)), "parts": [esc(p) for p in parts], "v": values}
         if _is_illustrative(row, provenance):
             props["i"] = 1

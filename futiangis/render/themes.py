@@ -37,6 +37,8 @@ ROUTE_TYPE_COLORS = {"greenway": "#2f9e44", "cycle_lane": "#1c7ed6", "footway": 
 PARK_CLASS_ZH = {"comprehensive": "综合公园", "ecological": "生态公园", "community": "社区公园",
                  "mountain": "山体公园", "wetland": "湿地公园"}
 ROUTE_TYPE_ZH = {"greenway": "绿道", "cycle_lane": "自行车道", "footway": "步行道"}
+USE_ZH = {"industrial": "产业", "office": "办公", "commercial": "商业", "mixed": "混合",
+          "residential": "居住", "public": "公共设施"}
 STATUS_EN = {"completed": "completed", "under_construction": "under construction",
              "approved": "approved", "planned": "planned"}
 
@@ -96,7 +98,7 @@ def _units_layer(units: gpd.GeoDataFrame, *, show: bool = True) -> LayerSpec:
 def _renewal_layer(sites: gpd.GeoDataFrame, accounted: gpd.GeoDataFrame | None) -> LayerSpec:
     frame = _with_area(sites)
     fields = [Field(S.STATUS, "状态", "Status", "status"), Field(S.YEAR, "年份", "Year", "year"),
-              Field(S.USE, "用途", "Use"), Field(S.PLOT_RATIO, "容积率", "Plot ratio (FAR)", "float"),
+              Field(S.USE, "用途", "Use", "category", USE_ZH), Field(S.PLOT_RATIO, "容积率", "Plot ratio (FAR)", "float"),
               Field(S.AREA_M2, "用地面积", "Land area", "area_m2"),
               Field(S.GFA_NEW_M2, "新增产业空间（申报）", "New industrial GFA (reported)", "area_m2")]
     if accounted is not None and "gfa_counted_m2" in accounted.columns:
@@ -146,7 +148,7 @@ def _zones_layer(zones: gpd.GeoDataFrame, by_zone: pd.DataFrame | None, *, fill_
 
 def _parks_layer(parks: gpd.GeoDataFrame, *, radii: pd.Series | None = None) -> LayerSpec:
     frame = _with_area(parks)
-    fields = [Field(S.PARK_CLASS, "类型", "Class"), Field(S.STATUS, "状态", "Status", "status"),
+    fields = [Field(S.PARK_CLASS, "类型", "Class", "category", PARK_CLASS_ZH), Field(S.STATUS, "状态", "Status", "status"),
               Field(S.YEAR, "年份", "Year", "year"), AREA_FIELD]
     if radii is not None:
         frame["radius_m"] = radii.reindex(frame.index)
@@ -165,7 +167,7 @@ def _routes_layer(routes: gpd.GeoDataFrame, gradients: pd.DataFrame | None, *, m
                   show: bool = True) -> LayerSpec:
     frame = routes.copy()
     frame[S.LENGTH_M] = measure_length(routes)
-    fields = [Field(S.ROUTE_TYPE, "类型", "Type"), Field(S.STATUS, "状态", "Status", "status"),
+    fields = [Field(S.ROUTE_TYPE, "类型", "Type", "category", ROUTE_TYPE_ZH), Field(S.STATUS, "状态", "Status", "status"),
               Field(S.YEAR, "年份", "Year", "year"), Field(S.LENGTH_M, "长度", "Length", "length_m")]
     legend = _category_legend(frame, S.ROUTE_TYPE, ROUTE_TYPE_COLORS, ROUTE_TYPE_ZH, None,
                               ("慢行线路类型", "Route type"), "line")
