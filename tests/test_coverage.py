@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 from affine import Affine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import CRS
 
 from futiangis.coverage import (
@@ -372,3 +374,32 @@ def test_gaps_with_residential_land_are_uncovered_residential_land():
     result = compute_coverage(stations([(900, 900)]), unit, radius_m=100, residential=residential)
     assert result.gaps["area_m2"].tolist() == pytest.approx([200_000])
     assert result.units.loc[0, "coverage"] == 0
+
+
+# --- properties (hypothesis) ---------------------------------------------------------------
+@settings(max_examples=30, deadline=None)
+@given(d_over_r=st.floats(0.05, 1.95), r=st.floats(50, 800))
+def test_two_circles_match_the_lens_formula(d_over_r, r):
+    d = d_over_r * r
+    unit = box_layer([(-2000, -2000, 5000, 4000)])
+    result = compute_coverage(stations([(0, 0), (d, 0)]), unit, radius_m=r)
+    assert result.overall["covered_m2"] == pytest.approx(
+        2 * math.pi * r * r - lens_area(r, d), rel=0.002)
+
+
+@settings(max_examples=25, deadline=None)
+@given(xy=st.lists(st.tuples(st.floats(-300, 2300), st.floats(-300, 1300)), min_size=1, max_size=12),
+       r=st.floats(20, 600))
+def test_units_partitioning_the_district_add_up_and_more_stations_never_cover_less(xy, r):
+    # a 2 km × 1 km district cut into 8 units of 500 m × 500 m
+    cells = [(x, y, 500, 500) for x in range(0, 2000, 500) for y in range(0, 1000, 500)]
+    units = box_layer(cells)
+    district = box_layer([(0, 0, 2000, 1000)])
+    result = compute_coverage(stations(xy), units, radius_m=r, district=district)
+    table = result.units
+    assert (table["covered_m2"] <= table["total_m2"] + 1e-6).all()
+    assert table["covered_m2"].sum() == pytest.approx(result.overall["covered_m2"], rel=1e-9, abs=1e-3)
+    assert table["total_m2"].sum() == pytest.approx(2_000_000)
+    assert result.gaps["area_m2"].sum() <= result.overall["uncovered_m2"] + 1e-3
+    fewer = compute_coverage(stations(xy[:-1]), units, radius_m=r, district=district)
+    assert fewer.overall["covered_m2"] <= result.overall["covered_m2"] + 1e-6
