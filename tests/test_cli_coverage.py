@@ -182,3 +182,12 @@ def test_residential_option_changes_the_denominator(tmp_path):
     assert data["units"]["west"]["total_m2"] == pytest.approx(1_000_000)
     assert data["units"]["east"]["total_m2"] == 0 and data["units"]["east"]["coverage"] is None
     assert data["units"]["west"]["covered_m2"] == pytest.approx(math.pi * 300**2, rel=0.002)
+
+
+def test_gaps_with_unsupported_extension_is_a_clean_error(tmp_path):
+    out = tmp_path / "gaps.txt"
+    result = run("coverage", "charging", "--units", _units(tmp_path), "--facilities",
+                 _chargers(tmp_path), "--gaps", out)
+    assert result.exit_code == 1
+    assert ".gpkg" in result.output and "Traceback" not in result.output
+    assert not out.exists()
