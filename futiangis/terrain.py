@@ -18,6 +18,7 @@ buildings and trees; over 30 m segments that noise alone can read as several per
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,10 +250,14 @@ class TerrainResult:
 
 
 def _dem_res_m(dem: RasterData) -> float:
-    """Approximate DEM cell size in metres (north–south), for the step check."""
+    """The DEM's smaller cell side in metres (for a lon/lat grid, at its mid-latitude)."""
     if dem.crs is not None and CRS.from_user_input(dem.crs).is_geographic:
-        return float(dem.res[1] * 111_000.0)
-    return float(max(dem.res))
+        lat = math.radians((dem.bounds[1] + dem.bounds[3]) / 2.0)
+        # metres per degree on the WGS84 ellipsoid (series to 1 m per degree)
+        m_lat = 111_132.92 - 559.82 * math.cos(2 * lat) + 1.175 * math.cos(4 * lat)
+        m_lon = 111_412.84 * math.cos(lat) - 93.5 * math.cos(3 * lat)
+        return float(min(dem.res[0] * m_lon, dem.res[1] * m_lat))
+    return float(min(dem.res))
 
 
 def run_terrain(
@@ -265,7 +270,8 @@ def run_terrain(
 ) -> TerrainResult:
     """Route gradients and park elevations from the shipped layers and DEM.
 
-    Settings come from ``config.section("terrain")``: ``sample_step_m``,
+    Settings come from ``config.section("terrain")``: ``sample_step_m`` (an upper bound:
+    never coarser than the DEM's smaller cell side in metres),
     ``cycling_max_grade_pct``, ``dem_layer`` and optionally ``smooth_m`` (default 0;
     the ``smooth_m`` argument overrides it).
     """
@@ -285,17 +291,19 @@ def run_terrain(
     if parks is None:
         parks = load_shipped_layer("parks", config=config)
     res_m = _dem_res_m(dem)
-    notes = [
-        f"DEM sampled by {INTERPOLATION} interpolation every ≤ {step_m:g} m along each route "
-        f"(DEM cell ≈ {res_m:.0f} m); grades are |Δz| / horizontal length.",
+    notes = []
+    if step_m > res_m:
+        notes.append(f"[terrain] sample_step_m = {step_m:g} m is coarser than the DEM's smaller "
+                     f"cell side ({res_m:.1f} m); sampled every ≤ {res_m:.1f} m instead.")
+        step_m = res_m
+    notes += [
+        f"DEM sampled by {INTERPOLATION} interpolation every ≤ {step_m:.1f} m along each route "
+        f"(DEM cell ≥ {res_m:.1f} m); grades are |Δz| / horizontal length.",
         "SRTM heights (February 2000) include buildings and trees and carry ±10 m noise: "
         "short steep segments may be artefacts.",
     ]
     if smooth_m > 0:
         notes.append(f"Profiles smoothed by a {smooth_m:g} m moving average before grading.")
-    if step_m > res_m * 1.01:
-        notes.append(f"WARNING: sample_step_m {step_m:g} m is coarser than the DEM cell "
-                     f"(≈ {res_m:.0f} m); gradients are under-sampled.")
     illustrative = {}
     for name, layer in (("slow_routes", routes), ("parks", parks)):
         prov = layer.attrs.get("provenance") or {}

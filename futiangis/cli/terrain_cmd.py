@@ -28,7 +28,7 @@ def command(ctx, smooth_m, as_json) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(f"Terrain from {result.dem} ({result.interpolation}, samples every ≤ "
-               f"{result.step_m:g} m; steep = grade > {result.max_grade_pct:g} %)")
+               f"{result.step_m:.1f} m; steep = grade > {result.max_grade_pct:g} %)")
     for note in result.notes:
         click.echo(f"Note: {note}")
     click.echo(f"\n{'route':<26}{'length m':>10}{'mean %':>8}{'max %':>8}{'steep m':>9}"
