@@ -240,8 +240,8 @@ h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:3px;margin-top:28p
 .ft-table th,.ft-table td{border-bottom:1px solid #e2e2e2;padding:3px 8px;text-align:left}
 .ft-table td.num{text-align:right;white-space:nowrap}
 .ft-table td{unicode-bidi:isolate}
-.ft-bar{display:inline-block;height:9px;background:#2b8a3e;vertical-align:middle}
-.ft-bar-bg{display:inline-block;width:60px;height:9px;background:#e9ecef;vertical-align:middle}
+.ft-bar{position:absolute;left:0;top:0;height:100%;background:#2b8a3e}
+.ft-bar-bg{position:relative;display:inline-block;width:60px;height:9px;background:#e9ecef;vertical-align:middle}
 .ft-prov,.note{color:#666;font-size:12px}
 """
 
@@ -291,8 +291,10 @@ def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd
             h.append(f"<p class=\"ft-prov\">{esc(bilingual('基于示意数据', 'Based on illustrative data', lang))}</p>")
     if stats.coverage:
         h.append(f"<h2>{esc(bilingual('服务覆盖', 'Service coverage', lang))}</h2>")
+        names = {"parks": ("公园", "Parks"), "charging": ("公共充电", "EV charging"), "bike": ("公共自行车", "Public bikes")}
         for theme, result in stats.coverage.items():
-            h.append(f"<h3>{esc(theme)}</h3>" + coverage_panel_html(result, lang=lang))
+            zh, en = names.get(theme, (theme, theme))
+            h.append(f"<h3>{esc(bilingual(zh, en, lang))}</h3>" + coverage_panel_html(result, lang=lang))
         h.append(f"<h2>{esc(bilingual('各单元覆盖率', 'Coverage by unit', lang))}</h2>")
         h.append(_coverage_by_unit(layers["units"], stats.coverage, lang))
     h.append(f"<h2>{esc(bilingual('数据来源', 'Data sources', lang))}</h2>")

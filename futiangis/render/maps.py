@@ -138,6 +138,7 @@ class Panel:
     title_en: str
     body_html: str
     position: str = "bottomleft"
+    open: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -349,13 +350,13 @@ _PAGE_CSS = """
 .ft-title{font-size:15px;font-weight:bold;text-align:center}
 .ft-title small{display:block;font-weight:normal;font-size:11.5px;color:#555}
 .ft-title .ft-illus{display:inline-block}
-.ft-panel{max-height:40vh;overflow:auto}
+.ft-panel{max-height:40vh;overflow:auto;max-width:620px}
 .ft-panel summary{font-weight:bold;cursor:pointer}
 .ft-table{border-collapse:collapse;font-size:11.5px;margin-top:3px}
 .ft-table th,.ft-table td{border-bottom:1px solid #e2e2e2;padding:2px 5px;text-align:left}
 .ft-table td.num{text-align:right;white-space:nowrap}
-.ft-bar{display:inline-block;height:8px;background:#2b8a3e;vertical-align:middle}
-.ft-bar-bg{display:inline-block;width:60px;height:8px;background:#e9ecef;vertical-align:middle}
+.ft-bar{position:absolute;left:0;top:0;height:100%;background:#2b8a3e}
+.ft-bar-bg{position:relative;display:inline-block;width:60px;height:8px;background:#e9ecef;vertical-align:middle}
 .leaflet-control-layers{font-size:12.5px;line-height:1.3}
 .leaflet-control-layers-group-name{font-weight:bold;display:block;margin-top:3px}
 .leaflet-top.leaflet-center{left:50%;transform:translateX(-50%);top:8px;position:absolute}
@@ -649,7 +650,7 @@ def _title_html(spec: MapSpec, lang: str, basemap: Basemap) -> str:
 
 
 def _panel_html(panel: Panel, lang: str) -> str:
-    return (f"<details open><summary>{esc(bilingual(panel.title_zh, panel.title_en, lang))}</summary>"
+    return (f"<details{' open' if panel.open else ''}><summary>{esc(bilingual(panel.title_zh, panel.title_en, lang))}</summary>"
             f"{panel.body_html}</details>")
 
 
@@ -702,7 +703,8 @@ def make_map(spec: MapSpec, *, basemap: Basemap, lang: str = "zh") -> folium.Map
         groups.setdefault(esc(bilingual(layer_spec.group_zh, layer_spec.group_en, lang)), []).append(vl)
     if groups:
         m.add_child(folium.plugins.GroupedLayerControl(groups, exclusive_groups=False, collapsed=False))
-    searchable = [vl for vl in vector_layers if vl.spec.searchable and vl.n_features]
+    # leaflet-search adds its layer to the map: only a layer shown on opening qualifies
+    searchable = [vl for vl in vector_layers if vl.spec.searchable and vl.spec.show and vl.n_features]
     if searchable:
         m.add_child(folium.plugins.Search(
             searchable[0], search_label=None, geom_type="Point", search_zoom=16, collapsed=True,

@@ -242,7 +242,7 @@ def _coverage_layers(theme: str, result: Any, units: gpd.GeoDataFrame, district:
     table = _align_by_id(result.units, frame)
     for col in ("covered_m2", "total_m2", "coverage"):
         frame[col] = table[col]
-    bins = tuple(sorted({0.25, 0.5, round(float(threshold), 4), 0.95, 1.0}))
+    bins = tuple(sorted({0.25, 0.5, 0.8, 0.95, 1.0, round(min(float(threshold), 1.0), 4)}))
     classes = classify(frame["coverage"], bins=bins, cmap="YlGn_09", as_pct=True)
     units_layer = LayerSpec(
         "unit_coverage", frame, f"{zh}服务覆盖率（按单元）", f"{en.capitalize()} coverage by unit", *GROUP_ANALYSIS,
@@ -408,7 +408,8 @@ def slow_bike_spec(layers, coverage: Any | None, gradients: pd.DataFrame | None,
     if layers.get("slow_routes") is not None:
         routes = _routes_layer(layers["slow_routes"], gradients, max_grade_pct=max_grade_pct)
         specs.append(routes)
-        panels.append(Panel("慢行线路坡度", "Route gradients", _routes_table(routes.frame, lang=lang), "topright"))
+        panels.append(Panel("慢行线路坡度", "Route gradients", _routes_table(routes.frame, lang=lang), "topright",
+                            open=False))
     if layers.get("bike_stations") is not None:
         specs.append(_bike_layer(layers["bike_stations"]))
     return MapSpec("slow_bike", "慢行交通与公共自行车", "Slow traffic & public bikes",
