@@ -35,6 +35,9 @@ HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)">'
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # overlays in the layer control of each page with every shipped layer present
 EXPECTED_OVERLAYS = {"overview": 8, "cbd_renewal": 3, "parks": 5, "slow_bike": 6, "charging": 5}
+# layers listed but switched off on opening (the user turns them on)
+EXPECTED_HIDDEN = {"overview": {"bike_stations"}, "cbd_renewal": set(), "parks": {"service_area"},
+                   "slow_bike": {"unit_coverage", "gaps"}, "charging": {"service_area"}}
 GEOD = Geod(ellps="WGS84")
 
 
@@ -161,6 +164,7 @@ def test_page_draws_offline_without_errors(browser, site, key):
     assert problems["requests"] == [], "an offline page asked the network for something"
     assert problems["dialog"] == [] and info["xss"] is None and info["images"] == 0
     assert info["overlays"] == EXPECTED_OVERLAYS[key]
+    assert set(info["counts"]) - set(info["shown"]) == EXPECTED_HIDDEN[key]
     assert info["legendRows"] >= 2
     # every feature of every layer shown on opening is drawn as one SVG path
     assert info["paths"] == sum(info["counts"][k] for k in info["shown"])
