@@ -684,6 +684,8 @@ def write_manifest(out: Path) -> Path:
                 raise FileNotFoundError(f"case {c['name']}: {f} was not written")
     doc = {
         "generated_by": "scripts/make_bad_corpus.py",
+        # byte-identical regeneration is only expected with the same GDAL builds
+        "gdal": {"pyogrio": pyogrio.__gdal_version_string__, "rasterio": rasterio.__gdal_version__},
         "cli": "futiangis validate FILE --kind KIND [ARGS]",
         "outcomes": {"error": "exit code 1, FutianGISError from futiangis.load",
                      "warning": "exit code 2 with --strict; load succeeds with the warning"},
