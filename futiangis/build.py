@@ -27,7 +27,6 @@ import pandas as pd
 
 from . import schemas as S
 from .config import Config
-from .errors import LayerReadError
 from .io import atomic_output_dir, read_catalog, write_bytes_atomic, write_text_atomic
 from .load import load_shipped_layer
 from .render import page_html

@@ -501,6 +501,9 @@ class VectorLayer(folium.GeoJson):
     def __init__(self, spec: LayerSpec, *, lang: str, datum: str):
         folium.map.Layer.__init__(self, name=esc(spec.name(lang)), overlay=True, control=True, show=spec.show)
         self._name = "VectorLayer"
+        if spec.tooltip_field is not None and spec.tooltip_field.column not in [f.column for f in spec.fields]:
+            spec = replace(spec, fields=spec.fields + (spec.tooltip_field,))  # the tooltip's number
+        fields = spec.fields
         self.spec = spec
         self.data, self.stats = render_geojson(spec, lang=lang, datum=datum)
         prov = spec.provenance or {}
@@ -520,13 +523,6 @@ class VectorLayer(folium.GeoJson):
         if self.stats["simplify_m"]:
             foot_parts.append(bilingual(f"网页显示已简化 ±{self.stats['simplify_m']:g} m",
                                         f"simplified for the web ±{self.stats['simplify_m']:g} m", lang))
-        fields = spec.fields
-        columns = [f.column for f in fields]
-        if spec.tooltip_field is not None and spec.tooltip_field.column not in columns:
-            fields = fields + (spec.tooltip_field,)
-            spec = replace(spec, fields=fields)
-            self.spec = spec
-            self.data, self.stats = render_geojson(spec, lang=lang, datum=datum)
         fixed, compact = _hoist_constants(self.data, len(fields))
         conf = {
             "labels": [esc(f.label(lang)) for f in fields],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd

@@ -330,10 +330,6 @@ def targets_table_html(targets: pd.DataFrame, *, lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 # the five maps
 # ---------------------------------------------------------------------------------------
-def _present(*frames) -> bool:
-    return all(f is not None for f in frames)
-
-
 def overview_spec(layers: Mapping[str, gpd.GeoDataFrame | None], *, lang: str = "zh") -> MapSpec:
     """Everything at a glance: boundary, units, CBD zones, renewal, parks, routes, stations."""
     district, units = layers["district"], layers["units"]
@@ -345,9 +341,7 @@ def overview_spec(layers: Mapping[str, gpd.GeoDataFrame | None], *, lang: str = 
     if layers.get("parks") is not None:
         specs.append(_parks_layer(layers["parks"]))
     if layers.get("slow_routes") is not None:
-        routes = layers["slow_routes"]
-        frame_colors = _routes_layer(routes, None, max_grade_pct=4.0)
-        specs.append(frame_colors)
+        specs.append(_routes_layer(layers["slow_routes"], None, max_grade_pct=4.0))
     if layers.get("charging_stations") is not None:
         specs.append(_charging_layer(layers["charging_stations"]))
     if layers.get("bike_stations") is not None:
