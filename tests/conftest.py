@@ -1,6 +1,6 @@
 """Shared fixtures: the project config, the shared-data folder, tiny metric layers.
 
-Tiny layers are built from shapely boxes in EPSG:4547 near Futian (x ≈ 500,000 m is the
+Tiny layers are built from shapely boxes in EPSG:4547 near Futian (x = 500,000 m is the
 central meridian 114°E; y ≈ 2,494,000 m is ≈ 22.54°N) so their answers can be worked out
 by hand.
 """
@@ -17,8 +17,8 @@ from futiangis.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
-# A point in central Futian in EPSG:4547 (≈ 114.046 E, 22.54 N)
-FUTIAN_X = 495_000.0
+# A point in central Futian in EPSG:4547 (≈ 114.049 E, 22.54 N; false easting 500,000 m at 114 E)
+FUTIAN_X = 505_000.0
 FUTIAN_Y = 2_493_500.0
 
 
