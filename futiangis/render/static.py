@@ -99,7 +99,7 @@ def _legend_handles(spec: MapSpec, lang: str):
 
 def _north_arrow(ax) -> None:
     ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.84), xycoords="axes fraction",
-                ha="center", va="center", fontsize=12, fontweight="bold",
+                ha="center", va="center", fontsize=12, fontweight="normal",
                 arrowprops=dict(facecolor="black", width=4, headwidth=11, headlength=10))
 
 
@@ -130,7 +130,7 @@ def render_static_png(spec: MapSpec, *, lang: str = "zh", dpi: int = 150) -> byt
         ax.add_artist(ScaleBar(1.0, units="m", location="lower left", box_alpha=0.8, length_fraction=0.25))
         _north_arrow(ax)
         first, second = (spec.title_zh, spec.title_en) if lang != "en" else (spec.title_en, spec.title_zh)
-        fig.text(0.02, 0.965, first, fontsize=17, fontweight="bold", va="center")
+        fig.text(0.02, 0.965, first, fontsize=17, fontweight="normal", va="center")
         fig.text(0.02, 0.93, second, fontsize=11, color="#444", va="center")
         if spec.has_illustrative:
             fig.text(0.98, 0.965, bilingual("含示意数据，非官方", "Contains illustrative data, not official", lang),
