@@ -556,17 +556,6 @@ def _theme_settings(theme: str, config: Config) -> Mapping[str, Any]:
     return section
 
 
-def _is_illustrative(layer: gpd.GeoDataFrame) -> bool:
-    prov = layer.attrs.get("provenance") or {}
-    if prov.get("accuracy_class") == "illustrative":
-        return True
-    if S.ILLUSTRATIVE in layer.columns and layer[S.ILLUSTRATIVE].fillna(False).astype(bool).any():
-        return True
-    if S.ACCURACY in layer.columns:
-        return bool(layer[S.ACCURACY].astype(str).str.startswith("illustrative").any())
-    return False
-
-
 def select_scenario(facilities: gpd.GeoDataFrame, scenario: str) -> tuple[gpd.GeoDataFrame, str]:
     """Facilities that count in ``scenario`` and a note saying which.
 
@@ -635,7 +624,7 @@ def run_coverage(
         facilities = load_shipped_layer(_THEME_LAYER[theme], config=config)
     if isinstance(population, (str, Path)):
         population = load_raster(population, config=config)
-    illustrative = _is_illustrative(facilities)
+    illustrative = S.is_illustrative(facilities)
     counted, note = select_scenario(facilities, scenario)
     if radius_m is None:
         if theme == "parks":

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .config import Config

@@ -203,3 +203,19 @@ def get_schema(kind: str) -> LayerSchema:
         raise ConfigError(
             f"Unknown layer kind {kind!r}. Use one of: {', '.join(SCHEMAS)}."
         ) from None
+
+
+def is_illustrative(layer, provenance=None) -> bool:
+    """True if a layer is (or contains) illustrative data.
+
+    Looks at the provenance (``provenance`` or ``layer.attrs["provenance"]``: accuracy class
+    ``illustrative``), the ``illustrative`` column, and the ``accuracy_class`` column.
+    """
+    prov = provenance if provenance is not None else (layer.attrs.get("provenance") or {})
+    if str(prov.get("accuracy_class", "")).lower().startswith("illustrative"):
+        return True
+    if ILLUSTRATIVE in layer.columns and layer[ILLUSTRATIVE].fillna(False).astype(bool).any():
+        return True
+    if ACCURACY in layer.columns:
+        return bool(layer[ACCURACY].astype(str).str.lower().str.startswith("illustrative").any())
+    return False

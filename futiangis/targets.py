@@ -509,17 +509,6 @@ def account_sites(
 # ---------------------------------------------------------------------------------------
 # the whole run
 # ---------------------------------------------------------------------------------------
-def _is_illustrative(gdf: gpd.GeoDataFrame) -> bool:
-    prov = gdf.attrs.get("provenance") or {}
-    if prov.get("accuracy_class") == "illustrative":
-        return True
-    if S.ILLUSTRATIVE in gdf.columns and gdf[S.ILLUSTRATIVE].fillna(False).astype(bool).any():
-        return True
-    if S.ACCURACY in gdf.columns and (gdf[S.ACCURACY].astype(str) == "illustrative").any():
-        return True
-    return False
-
-
 def _source(gdf: gpd.GeoDataFrame, default: str) -> str:
     prov = gdf.attrs.get("provenance") or {}
     if prov:
@@ -784,7 +773,7 @@ def run_target_accounting(
         overlaps=overlaps,
         warnings=warnings,
         as_of=as_of,
-        illustrative=_is_illustrative(sites) or _is_illustrative(zones),
+        illustrative=S.is_illustrative(sites) or S.is_illustrative(zones),
         deadlines={t.id: t.deadline for t in targets},
         sources={"sites": _source(sites, "sites"), "zones": _source(zones, "zones")},
     )

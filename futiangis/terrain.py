@@ -306,9 +306,7 @@ def run_terrain(
         notes.append(f"Profiles smoothed by a {smooth_m:g} m moving average before grading.")
     illustrative = {}
     for name, layer in (("slow_routes", routes), ("parks", parks)):
-        prov = layer.attrs.get("provenance") or {}
-        flag = prov.get("accuracy_class") == "illustrative" or (
-            S.ILLUSTRATIVE in layer.columns and bool(layer[S.ILLUSTRATIVE].fillna(False).astype(bool).any()))
+        flag = S.is_illustrative(layer)
         illustrative[name] = bool(flag)
         if flag:
             notes.append(f"ILLUSTRATIVE: the {name} layer is illustrative, not official data.")

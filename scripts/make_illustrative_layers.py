@@ -767,8 +767,8 @@ def report(kind: str, gdf: gpd.GeoDataFrame) -> None:
         print(f"    gfa_new_m2 (known): {gfa.sum():,.0f} m² over {gfa.notna().sum()} sites; "
               f"{gfa.isna().sum()} sites with null gfa ({', '.join(gdf.loc[gfa.isna(), 'id'])})")
         print(f"    investment: {gdf['investment_100m_cny'].sum():.1f} 亿元 over {len(gdf)} sites")
-        print(f"    plan targets for comparison (NOT tuned to): 100万㎡ industrial space, 60万㎡ of it via "
-              f"renewal, 100亿元 renewal investment")
+        print("    plan targets for comparison (NOT tuned to): 100万㎡ industrial space, 60万㎡ of it via "
+              "renewal, 100亿元 renewal investment")
         ov = [(a, b) for i, a in enumerate(m.itertuples()) for b in list(m.itertuples())[i + 1:]
               if a.geometry.intersection(b.geometry).area > 1.0]
         print(f"    overlapping pairs: {[(a.id, b.id, round(a.geometry.intersection(b.geometry).area)) for a, b in ov]}")

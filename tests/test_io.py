@@ -1,7 +1,6 @@
 """File access: atomic writes, the output-folder swap, the catalogue and rasters."""
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import pytest

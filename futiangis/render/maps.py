@@ -36,6 +36,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from ..crs import transform_geometries
+from ..schemas import is_illustrative
 from .basemaps import Basemap
 from .legend import LEGEND_CSS, LegendSection, legend_html
 from .popups import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, Field, bilingual, esc, feature_properties
@@ -161,14 +162,7 @@ class MapSpec:
     @property
     def has_illustrative(self) -> bool:
         """True if any layer holds illustrative data."""
-        return any(_layer_is_illustrative(layer) for layer in self.layers)
-
-
-def _layer_is_illustrative(layer: LayerSpec) -> bool:
-    if str(layer.provenance.get("accuracy_class", "")).lower().startswith("illustrative"):
-        return True
-    col = layer.frame.get("illustrative")
-    return bool(col is not None and col.fillna(False).astype(bool).any())
+        return any(is_illustrative(layer.frame, layer.provenance) for layer in self.layers)
 
 
 # ---------------------------------------------------------------------------------------
