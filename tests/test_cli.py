@@ -153,6 +153,7 @@ def test_measure_json_keys_and_values(tmp_path):
     assert doc["union_area_m2"] == pytest.approx(15_000, rel=1e-4)
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
 def test_measure_lines_with_source_crs(tmp_path):
     line = gpd.GeoDataFrame({"id": ["r"]}, geometry=[shapely.LineString([(FUTIAN_X, FUTIAN_Y), (FUTIAN_X + 300, FUTIAN_Y + 400)])])
     path = tmp_path / "line.shp"

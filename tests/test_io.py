@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import rasterio
-from rasterio.transform import from_origin
+from affine import Affine
 
 from futiangis.errors import LayerReadError, LayerValidationError, OutputError
 from futiangis.io import atomic_output_dir, read_catalog, read_raster, write_layer, write_text_atomic
@@ -66,7 +66,7 @@ def test_catalog_requires_provenance(tmp_path):
 def _raster(path, crs="EPSG:4547", x0=FUTIAN_X, y0=FUTIAN_Y):
     data = np.arange(12, dtype="float32").reshape(3, 4)
     with rasterio.open(path, "w", driver="GTiff", width=4, height=3, count=1, dtype="float32",
-                       crs=crs, transform=from_origin(x0, y0, 10, 10), nodata=-1) as dst:
+                       crs=crs, transform=Affine(10, 0, x0, 0, -10, y0), nodata=-1) as dst:
         dst.write(data, 1)
     return path
 

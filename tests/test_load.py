@@ -57,12 +57,14 @@ def test_geographic_input_is_reprojected_not_measured_in_degrees(tmp_path, confi
     assert gdf.area.iloc[0] == pytest.approx(10_000.0, rel=1e-4)
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
 def test_missing_crs(tmp_path, config):
     path = _write(_station_layer(crs=None), tmp_path / "nocrs.shp", encoding="utf-8")
     with pytest.raises(LayerValidationError, match=r"nocrs\.shp.*declares no CRS.*--source-crs"):
         load_layer(path, "charging_stations", config=config)
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
 def test_missing_crs_is_fixed_by_source_crs(tmp_path, config):
     path = _write(_station_layer(crs=None), tmp_path / "nocrs.shp", encoding="utf-8")
     gdf = load_layer(path, "charging_stations", config=config, source_crs="EPSG:4547").gdf
