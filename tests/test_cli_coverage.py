@@ -16,11 +16,7 @@ from affine import Affine
 from futiangis.cli.main import cli
 from futiangis.io import read_catalog
 
-from conftest import FUTIAN_Y
-
-# conftest's FUTIAN_X (495,000 m) lies ≈ 113.95° E, west of the district; rasters must
-# overlap Futian, so these layers sit at x = 505,000 m (≈ 114.05° E), inside it.
-FUTIAN_X = 505_000.0
+from conftest import FUTIAN_X, FUTIAN_Y
 
 
 def box_layer(boxes, *, ids, **columns):
@@ -69,6 +65,29 @@ def test_json_overall_and_units_keys(tmp_path):
     assert east["covered_m2"] == 0 and east["coverage"] == 0
     assert data["radius_m"]["min"] == 400 and data["quad_segs"] == 64
     assert "population" not in data["overall"]
+
+
+def test_gcj02_facilities_csv_with_source_crs(tmp_path):
+    # A charger copied from Gaode: its GCJ-02 lon/lat in a CSV. Read with --source-crs gcj02
+    # it lands where the WGS84 truth is (the west unit's centre): the full circle is covered.
+    from futiangis.crs import wgs84_to_gcj02
+
+    truth = gpd.GeoSeries([shapely.Point(FUTIAN_X - 500, FUTIAN_Y)], crs=4547).to_crs(4326).iloc[0]
+    glon, glat = wgs84_to_gcj02(truth.x, truth.y)
+    csv = tmp_path / "gaode.csv"
+    csv.write_text(f"id,name_zh,name_en,lng,lat,piles\nc1,充电站,Charger,{float(glon):.7f},{float(glat):.7f},4\n",
+                   encoding="utf-8")
+    args = ("coverage", "charging", "--units", _units(tmp_path), "--facilities", csv,
+            "--radius-m", 400, "--json")
+    refused = run(*args)
+    assert refused.exit_code == 1 and "a CSV has no CRS" in refused.output
+    result = run(*args, "--source-crs", "gcj02")
+    assert result.exit_code == 0, result.output
+    west = json.loads(result.output)["units"]["west"]
+    assert west["covered_m2"] == pytest.approx(math.pi * 400**2, rel=0.002)
+    # read as if it were WGS84, the same point sits ≈ 560 m east: the circle spills into 'east'
+    wrong = json.loads(run(*args, "--source-crs", "wgs84").output)["units"]
+    assert wrong["east"]["covered_m2"] > 0.1 * math.pi * 400**2
 
 
 def test_population_raster_adds_population_keys(tmp_path):

@@ -15,8 +15,8 @@ from .options import echo_problems, json_option
 _KIND = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
 
 
-def _load(path, kind, config):
-    prepared = load_layer(path, kind, config=config)
+def _load(path, kind, config, **kwargs):
+    prepared = load_layer(path, kind, config=config, **kwargs)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
 
@@ -34,6 +34,11 @@ def _pct(value) -> str:
               help="Units layer (default: the shipped units).")
 @click.option("--facilities", "facilities_path", type=click.Path(dir_okay=False), default=None,
               help="Facilities layer of the theme's kind (default: the shipped layer).")
+@click.option("--source-crs", default=None, metavar="CRS",
+              help="What the --facilities coordinates are: gcj02 (Gaode/Tencent), bd09 (Baidu), "
+                   "wgs84 or EPSG:n; overrides the file's CRS, required for a CSV.")
+@click.option("--encoding", default=None, metavar="ENC",
+              help="Text encoding of a --facilities shapefile without .cpg (e.g. gbk) or CSV.")
 @click.option("--population", "population_path", type=click.Path(dir_okay=False), default=None,
               help="Population raster (people per cell, GeoTIFF) for population coverage.")
 @click.option("--residential", "residential_path", type=click.Path(dir_okay=False), default=None,
@@ -44,8 +49,8 @@ def _pct(value) -> str:
               help="Write the gap polygons (largest first) to a .gpkg or .geojson file.")
 @json_option
 @click.pass_context
-def command(ctx, theme, radius_m, units_path, facilities_path, population_path,
-            residential_path, scenario, gaps_out, as_json) -> None:
+def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
+            population_path, residential_path, scenario, gaps_out, as_json) -> None:
     """Share of each unit and of Futian within reach of a THEME facility.
 
     Buffers are unioned once before any area is measured (overlaps count once), in
@@ -53,7 +58,8 @@ def command(ctx, theme, radius_m, units_path, facilities_path, population_path,
     """
     config = get_config(ctx)
     units = _load(units_path, "units", config) if units_path else None
-    facilities = _load(facilities_path, _KIND[theme], config) if facilities_path else None
+    facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
+                        encoding=encoding) if facilities_path else None)
     residential = _load(residential_path, "generic", config) if residential_path else None
     population = load_raster(population_path, config=config) if population_path else None
     kwargs = dict(units=units, facilities=facilities, radius_m=radius_m,

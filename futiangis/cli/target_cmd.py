@@ -22,7 +22,8 @@ def _as_of(ctx, param, value):
 
 @click.command("target")
 @click.option("--sites", "sites_path", type=click.Path(dir_okay=False), default=None,
-              help="Renewal-sites layer to account (default: the shipped renewal_sites).")
+              help="Renewal-sites layer to account (default: the shipped renewal_sites); "
+                   "--source-crs, --encoding and --layer apply to this file.")
 @click.option("--zones", "zones_path", type=click.Path(dir_okay=False), default=None,
               help="CBD-zones layer for the breakdown (default: the shipped cbd_zones).")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", callback=_as_of,
