@@ -245,6 +245,38 @@ def test_service_area_is_the_union():
     assert area.area == pytest.approx(2 * math.pi * 500**2 - lens_area(500, 600), rel=0.002)
 
 
+def test_tiled_threaded_union_equals_the_direct_union(monkeypatch):
+    """Large inputs take the tiled, multi-threaded path; it must give the same numbers.
+
+    Shrink the thresholds so a small case takes that path, and compare with the direct
+    computation written out here (buffer, one union_all, intersection per unit).
+    """
+    import futiangis.coverage as cov
+
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(-1500, 1500, size=(300, 2))
+    facilities = stations([tuple(p) for p in xy])
+    units = box_layer([(x, y, 500, 500) for x in range(-2000, 2000, 500) for y in range(-2000, 2000, 500)],
+                      ids=[f"u{i}" for i in range(64)])
+    monkeypatch.setattr(cov, "_TILED_UNION_MIN_BUFFERS", 10)
+    monkeypatch.setattr(cov, "_BUFFERS_PER_TILE", 7)  # ≈ 40 tiles, cut through many buffers
+    monkeypatch.setattr(cov, "_THREAD_MIN_ITEMS", 1)
+    monkeypatch.setattr(cov, "_workers", lambda: 2)
+    clipped_tiles = []
+    real_clip = shapely.clip_by_rect
+    monkeypatch.setattr(shapely, "clip_by_rect", lambda g, *r: clipped_tiles.append(r) or real_clip(g, *r))
+    tiled = compute_coverage(facilities, units, radius_m=120, quad_segs=16)
+    assert len(clipped_tiles) > 20  # the tiled path was taken
+
+    direct_union = shapely.union_all(shapely.buffer(facilities.geometry.values, 120, quad_segs=16))
+    expected = shapely.area(shapely.intersection(units.geometry.values, direct_union))
+    np.testing.assert_allclose(tiled.units["covered_m2"].to_numpy(), expected, rtol=1e-9, atol=1e-4)
+    assert tiled.service_area.area == pytest.approx(direct_union.area, rel=1e-9)
+    assert shapely.is_valid(tiled.service_area)
+    district = shapely.union_all(units.geometry.values)
+    assert tiled.overall["covered_m2"] == pytest.approx(district.intersection(direct_union).area, rel=1e-9)
+
+
 # --- denominators ------------------------------------------------------------------------
 def test_residential_land_is_the_denominator_when_given():
     unit = box_layer([(0, 0, 1000, 1000)], ids=["u"])
