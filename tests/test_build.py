@@ -95,7 +95,7 @@ def test_build_writes_every_page_and_index(project):
     root, _, result = project
     out = root / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{k}.html" for k in PAGES] + ["index.html", "build.json", "README.md"])
+        [f"{k}.html" for k in PAGES] + ["index.html", "build.json", "README.md", "data", "reports"])
     assert [p["key"] for p in result.pages] == list(PAGES)
     index = (out / "index.html").read_text(encoding="utf-8")
     for key in PAGES:
@@ -103,6 +103,29 @@ def test_build_writes_every_page_and_index(project):
     assert (out / "README.md").read_text(encoding="utf-8") == MAPS_README
     summary = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert summary["offline"] is True and summary["basemap"] == "none"
+
+
+def test_build_writes_the_numbers_behind_the_maps(project):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    root, _, result = project
+    out = root / "out"
+    # one 900 m circle wholly inside the 2 km square, centred on the four units' corner:
+    # each 1 km² unit holds a quarter of it, π·900²/4 = 636,173 m² (the 256-gon is 0.01 % less)
+    table = pd.read_csv(out / "data" / "coverage_by_unit.csv", encoding="utf-8-sig")
+    assert list(table["id"]) == ["u1", "u2", "u3", "u4"]
+    assert table["charging_covered_m2"].to_numpy() == pytest.approx([math.pi * 900**2 / 4] * 4, rel=2e-4)
+    assert table["charging_coverage"].to_numpy() == pytest.approx([math.pi * 0.81 / 4] * 4, rel=2e-4)
+    gaps = gpd.read_file(out / "data" / "charging_gaps.gpkg")
+    assert gaps.crs.to_epsg() == 4547
+    assert gaps.area.sum() == pytest.approx(4_000_000 - math.pi * 900**2, rel=2e-4)
+    targets = pd.read_csv(out / "reports" / "targets" / "targets.csv", encoding="utf-8-sig").set_index("id")
+    assert targets.loc["industrial_space", "achieved"] == pytest.approx(100_000)
+    sheet = load_workbook(out / "reports" / "targets" / "target_report.xlsx").sheetnames
+    assert "targets" in sheet
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="data/charging_gaps.gpkg"' in index and 'href="reports/targets/target_report.xlsx"' in index
 
 
 def test_index_shows_target_and_coverage_numbers(project):
