@@ -18,8 +18,6 @@ standard they implement, which every result carries in ``standard``.
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from numbers import Real
@@ -38,6 +36,9 @@ from .config import Config
 from .crs import require_projected
 from .errors import ConfigError, CRSError, FutianGISError
 from .io import RasterData
+from .overlay import (
+    clip_pieces, intersect_each, map_chunks, merge_pieces, service_pieces, union_buffers,
+)
 from .zonal import zonal_sum
 
 __all__ = [
@@ -121,7 +122,7 @@ class CoverageResult:
     @cached_property
     def service_area(self) -> BaseGeometry:
         """Union of all buffers (one geometry), dissolved from the pieces when first used."""
-        return _merge_pieces(self.service_pieces)
+        return merge_pieces(self.service_pieces)
 
     @property
     def meets_threshold(self) -> bool | None:
@@ -277,144 +278,7 @@ def service_area(
         geometry=facilities)
     require_projected(frame.crs, "buffering facilities")
     radii, _ = _radius_array(frame, radius_m)
-    return _service_area(frame.geometry.to_numpy(), radii, quad_segs)
-
-
-def _service_area(geoms: np.ndarray, radii: np.ndarray, quad_segs: int) -> BaseGeometry:
-    pieces = _service_pieces(geoms, radii, quad_segs)
-    return _merge_pieces(pieces)
-
-
-# Above this many buffers the union is computed tile by tile on a grid, the tiles in
-# parallel threads (shapely releases the GIL): union(buffers) ∩ tile equals
-# union(buffers ∩ tile), and the tiles are interior-disjoint, so nothing is counted twice.
-_TILED_UNION_MIN_BUFFERS = 5_000
-_BUFFERS_PER_TILE = 1_000
-
-
-def _workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
-
-
-_THREAD_MIN_ITEMS = 2_000
-
-
-def _threaded(func, *arrays, **kwargs) -> np.ndarray:
-    """Apply a vectorised shapely function element-wise, in chunks on parallel threads.
-
-    Shapely releases the GIL inside its vectorised functions, so chunks of one large
-    array run on all cores; small arrays are done in one call.
-    """
-    n = len(arrays[0])
-    workers = _workers()
-    if n < _THREAD_MIN_ITEMS or workers == 1:
-        return func(*arrays, **kwargs)
-    bounds = np.linspace(0, n, workers * 2 + 1).astype(int)
-    chunks = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda ab: func(*(arr[ab[0]:ab[1]] for arr in arrays), **kwargs), chunks)
-        return np.concatenate(list(parts))
-
-
-def _service_pieces(geoms: np.ndarray, radii: np.ndarray, quad_segs: int) -> np.ndarray:
-    """Interior-disjoint polygonal pieces whose union is the union of all buffers."""
-    if len(geoms) == 0:
-        return np.array([], dtype=object)
-    buffers = _threaded(shapely.buffer, geoms, radii, quad_segs=quad_segs)
-    if len(buffers) < _TILED_UNION_MIN_BUFFERS:
-        return _tiles(shapely.union_all(buffers))
-    x0, y0, x1, y1 = shapely.total_bounds(buffers)
-    n_tiles = max(1, len(buffers) // _BUFFERS_PER_TILE)
-    side = max(np.sqrt((x1 - x0) * (y1 - y0) / n_tiles), 1.0)
-    nx, ny = max(1, int(np.ceil((x1 - x0) / side))), max(1, int(np.ceil((y1 - y0) / side)))
-    xs, ys = np.linspace(x0, x1, nx + 1), np.linspace(y0, y1, ny + 1)
-    rects = np.array([(xs[i], ys[j], xs[i + 1], ys[j + 1]) for i in range(nx) for j in range(ny)])
-    tile_idx, buf_idx = shapely.STRtree(buffers).query(shapely.box(*rects.T))
-    order = np.argsort(tile_idx, kind="stable")
-    tile_idx, buf_idx = tile_idx[order], buf_idx[order]
-    starts = np.flatnonzero(np.r_[True, tile_idx[1:] != tile_idx[:-1]])
-    ends = np.r_[starts[1:], len(tile_idx)]
-
-    def union_tile(k: int) -> list:
-        a, b = starts[k], ends[k]
-        clipped = shapely.clip_by_rect(buffers[buf_idx[a:b]], *rects[tile_idx[a]])
-        return list(_tiles(_polygonal(shapely.union_all(clipped))))
-
-    with ThreadPoolExecutor(_workers()) as pool:
-        parts = [p for tile in pool.map(union_tile, range(len(starts))) for p in tile]
-    return np.array([p for p in parts if not p.is_empty], dtype=object)
-
-
-def _merge_pieces(pieces: np.ndarray) -> BaseGeometry:
-    """One geometry from interior-disjoint pieces (their shared edges dissolved)."""
-    if len(pieces) == 0:
-        return shapely.Polygon()
-    if len(pieces) == 1:
-        return pieces[0]
-    return _polygonal(shapely.union_all(pieces))
-
-
-# A service area unioned from thousands of buffers is one polygon with a shell of ~10^5
-# vertices. Intersecting it with each unit directly costs O(vertices) per unit (the
-# whole shell is clipped every time); cut into tiles of at most this many vertices
-# first, each unit only meets the few tiles under it.
-_TILE_MAX_COORDS = 2_000
-
-
-def _tiles(service: BaseGeometry) -> np.ndarray:
-    """Cut ``service`` into interior-disjoint pieces by recursive quadrant intersection."""
-    if service.is_empty:
-        return np.array([], dtype=object)
-    out: list[BaseGeometry] = []
-    stack = [(service, service.bounds)]
-    while stack:
-        geom, (x0, y0, x1, y1) = stack.pop()
-        if shapely.get_num_coordinates(geom) <= _TILE_MAX_COORDS or max(x1 - x0, y1 - y0) < 1.0:
-            out.append(geom)
-            continue
-        xm, ym = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-        quads = [(x0, y0, xm, ym), (xm, y0, x1, ym), (x0, ym, xm, y1), (xm, ym, x1, y1)]
-        parts = shapely.intersection(geom, shapely.box(*np.array(quads).T))
-        for part, quad in zip(parts, quads):
-            part = _polygonal(part)
-            if not part.is_empty:
-                stack.append((part, quad))
-    return np.array(out, dtype=object)
-
-
-def _intersect_each(unit_geoms: np.ndarray, tiles: np.ndarray) -> np.ndarray:
-    """``shapely.intersection(unit_geoms, union of tiles)``, computed tile by tile.
-
-    ``tiles`` are interior-disjoint (see :func:`_service_pieces`), so a unit's pieces are
-    too and their union is exactly the unit's intersection with the whole service area.
-    """
-    n = len(unit_geoms)
-    result = np.array([shapely.Polygon() for _ in range(n)], dtype=object)
-    if n == 0 or len(tiles) == 0:
-        return result
-    if len(tiles) == 1:
-        return shapely.intersection(unit_geoms, tiles[0])
-    unit_idx, tile_idx = shapely.STRtree(tiles).query(unit_geoms)
-    pieces = _threaded(shapely.intersection, unit_geoms[unit_idx], tiles[tile_idx])
-    nonempty = ~shapely.is_empty(pieces)
-    unit_idx, pieces = unit_idx[nonempty], pieces[nonempty]
-    order = np.argsort(unit_idx, kind="stable")
-    unit_idx, pieces = unit_idx[order], pieces[order]
-    starts = np.flatnonzero(np.r_[True, unit_idx[1:] != unit_idx[:-1]])
-    ends = np.r_[starts[1:], len(unit_idx)]
-    for a, b in zip(starts, ends):
-        result[unit_idx[a]] = pieces[a] if b - a == 1 else shapely.union_all(pieces[a:b])
-    return result
-
-
-def _clip_pieces(extent: BaseGeometry, pieces: np.ndarray) -> np.ndarray:
-    """The non-empty parts of ``pieces`` inside ``extent`` (still interior-disjoint)."""
-    if len(pieces) == 0:
-        return pieces
-    idx = shapely.STRtree(pieces).query(extent)
-    parts = _threaded(shapely.intersection, pieces[idx], np.full(len(idx), extent, dtype=object))
-    parts = np.array([_polygonal(p) for p in parts], dtype=object)
-    return parts[~shapely.is_empty(parts)] if len(parts) else parts
+    return union_buffers(frame.geometry.to_numpy(), radii, quad_segs)
 
 
 def _same_crs(a, b, what: str) -> None:
@@ -423,14 +287,6 @@ def _same_crs(a, b, what: str) -> None:
             f"{what}: layers are in different CRSs ({a} vs {b}); load both through "
             "futiangis.load (which reprojects to the working CRS) or use .to_crs()."
         )
-
-
-def _polygonal(geom: BaseGeometry) -> BaseGeometry:
-    """Drop the points/lines an overlay can leave in a GeometryCollection."""
-    if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _gap_layer(units_ids: np.ndarray, uncovered: np.ndarray, crs, min_gap_m2: float) -> gpd.GeoDataFrame:
@@ -530,7 +386,7 @@ def compute_coverage(
     radii, radius_info = _radius_array(facilities, radius_m)
     facility_geoms = facilities.geometry.to_numpy()
     usable = ~(shapely.is_missing(facility_geoms) | shapely.is_empty(facility_geoms))
-    pieces = _service_pieces(facility_geoms[usable], radii[usable], int(quad_segs))
+    pieces = service_pieces(facility_geoms[usable], radii[usable], int(quad_segs))
 
     # the land each unit is assessed on (whole unit, or its residential land)
     unit_geoms = units.geometry.to_numpy()
@@ -564,10 +420,10 @@ def compute_coverage(
 
     # one union, then intersections: nothing is counted twice
     total = shapely.area(unit_geoms)
-    covered_geoms = _intersect_each(unit_geoms, pieces)
+    covered_geoms = intersect_each(unit_geoms, pieces)
     # covered ≤ total: the overlay can exceed the unit's own area by ~1e-9 m² rounding
     covered = np.minimum(shapely.area(covered_geoms), total)
-    uncovered_geoms = _threaded(shapely.difference, unit_geoms, covered_geoms)
+    uncovered_geoms = map_chunks(shapely.difference, unit_geoms, covered_geoms)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, covered / np.where(total > 0, total, 1.0), np.nan)
     ids = _labels(units).to_numpy()
@@ -582,7 +438,7 @@ def compute_coverage(
         index=units.index,
     )
     # pieces are interior-disjoint: the covered area of the extent is the sum over pieces
-    extent_pieces = _clip_pieces(extent, pieces)
+    extent_pieces = clip_pieces(extent, pieces)
     total_m2 = float(extent.area)
     covered_m2 = min(float(shapely.area(extent_pieces).sum()), total_m2)
     overall = {
@@ -602,7 +458,7 @@ def compute_coverage(
             table[POPULATION_COVERAGE] = np.where(
                 unit_pop > 0, cov_pop / unit_pop.where(unit_pop > 0, 1.0), np.nan
             )
-        overall_covered_geom = _merge_pieces(extent_pieces)
+        overall_covered_geom = merge_pieces(extent_pieces)
         pops = zonal_sum(gpd.GeoSeries([extent, overall_covered_geom], crs=crs), population)
         overall[POPULATION] = float(pops.iloc[0])
         overall[POPULATION_COVERED] = float(pops.iloc[1])

@@ -251,7 +251,7 @@ def test_tiled_threaded_union_equals_the_direct_union(monkeypatch):
     Shrink the thresholds so a small case takes that path, and compare with the direct
     computation written out here (buffer, one union_all, intersection per unit).
     """
-    import futiangis.coverage as cov
+    import futiangis.overlay as cov
 
     rng = np.random.default_rng(5)
     xy = rng.uniform(-1500, 1500, size=(300, 2))
