@@ -22,9 +22,8 @@ from futiangis.errors import ConfigError, OutputError
 from futiangis.render import page_html
 from futiangis.render.basemaps import get_basemap
 from futiangis.render.legend import LegendEntry, LegendSection, classify, legend_html
-from futiangis.render.maps import (
-    LayerSpec, MapSpec, VectorLayer, encode_collection, make_map, render_geojson, simplify_for_web,
-)
+from futiangis.render.geojson import encode_collection, render_geojson, simplify_for_web
+from futiangis.render.maps import LayerSpec, MapSpec, VectorLayer, make_map
 from futiangis.render.offline import external_references, inline_assets
 from futiangis.render.popups import Field, bilingual, esc, feature_properties, format_area_m2, format_value
 from futiangis.render.static import render_static_png

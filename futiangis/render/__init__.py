@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from .legend import Classes, LegendEntry, LegendSection, classify, palette
-from .maps import LayerSpec, MapSpec, Panel, make_map, render_geojson
+from .geojson import render_geojson
+from .maps import LayerSpec, MapSpec, Panel, make_map
 from .offline import external_references, inline_assets
 from .popups import Field, bilingual, esc, format_area_m2, format_value
 from .tables import Column, table_html
