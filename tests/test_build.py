@@ -109,7 +109,7 @@ def test_build_writes_the_numbers_behind_the_maps(project):
     import pandas as pd
     from openpyxl import load_workbook
 
-    root, _, result = project
+    root, _, _ = project
     out = root / "out"
     # one 900 m circle wholly inside the 2 km square, centred on the four units' corner:
     # each 1 km² unit holds a quarter of it, π·900²/4 = 636,173 m² (the 256-gon is 0.01 % less)
