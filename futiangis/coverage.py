@@ -39,6 +39,7 @@ from .io import RasterData
 from .overlay import (
     clip_pieces, intersect_each, map_chunks, merge_pieces, service_pieces, union_buffers,
 )
+from .validate import feature_labels
 from .zonal import zonal_sum
 
 __all__ = [
@@ -169,12 +170,6 @@ def _num(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 # radii
 # ---------------------------------------------------------------------------------------
-def _labels(frame: gpd.GeoDataFrame) -> pd.Series:
-    if S.ID in frame.columns:
-        return frame[S.ID].astype(str)
-    return pd.Series([f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-
-
 def _radius_array(facilities: gpd.GeoDataFrame, radius_m) -> tuple[np.ndarray, dict]:
     n = len(facilities)
     if isinstance(radius_m, pd.Series):
@@ -195,7 +190,7 @@ def _radius_array(facilities: gpd.GeoDataFrame, radius_m) -> tuple[np.ndarray, d
         )
     bad = ~np.isfinite(radii) | (radii <= 0)
     if bad.any():
-        ids = ", ".join(_labels(facilities)[bad].head(10))
+        ids = ", ".join(feature_labels(facilities)[bad].head(10))
         raise CoverageInputError(
             f"service radius must be a positive number of metres; facility(ies) {ids} have "
             f"{', '.join(str(v) for v in radii[bad][:10])}. Fix the radius (field 'radius_m')."
@@ -259,7 +254,7 @@ def park_radii(parks: gpd.GeoDataFrame, rules) -> pd.Series:
             match &= classes == str(rule["park_class"])
         radii[match] = float(rule["radius_m"])
     if np.isnan(radii).any():
-        ids = ", ".join(_labels(parks)[np.isnan(radii)].head(10))
+        ids = ", ".join(feature_labels(parks)[np.isnan(radii)].head(10))
         raise ConfigError(
             f"parks {ids} match no [coverage.parks] radii rule; add a catch-all rule "
             "{ min_area_m2 = 0, radius_m = 300 } at the end."
@@ -426,7 +421,7 @@ def compute_coverage(
     uncovered_geoms = map_chunks(shapely.difference, unit_geoms, covered_geoms)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, covered / np.where(total > 0, total, 1.0), np.nan)
-    ids = _labels(units).to_numpy()
+    ids = feature_labels(units).to_numpy()
     table = pd.DataFrame(
         {
             S.ID: ids,

@@ -51,6 +51,7 @@ from .config import Config
 from .crs import require_projected
 from .errors import ConfigError, CRSError, LayerValidationError, Problem
 from .join import UNZONED, apportion_to_zones, disjoint_zones
+from .validate import feature_labels
 
 __all__ = [
     "ACCOUNTING_RULES",
@@ -354,12 +355,6 @@ def _plain(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 # per-site accounting
 # ---------------------------------------------------------------------------------------
-def _labels(sites: gpd.GeoDataFrame) -> pd.Series:
-    if S.ID in sites.columns:
-        return sites[S.ID].astype(str)
-    return pd.Series([f"row {i + 1}" for i in range(len(sites))], index=sites.index)
-
-
 def _check_sites(sites: gpd.GeoDataFrame, source: str) -> None:
     """Guard the accounting against sites that did not come through the validating door."""
     problems: list[Problem] = []
@@ -367,7 +362,7 @@ def _check_sites(sites: gpd.GeoDataFrame, source: str) -> None:
         problems.append(Problem(
             "duplicate_index", "the sites' index has duplicate labels, so results could not keep "
             "it; call sites.reset_index(drop=True) first."))
-    labels = _labels(sites)
+    labels = feature_labels(sites)
     for col in (S.ID, S.STATUS, S.GFA_NEW_M2, S.PLOT_RATIO):
         if col not in sites.columns:
             problems.append(Problem(
@@ -417,7 +412,7 @@ def account_sites(
     require_projected(sites.crs, "accounting site land areas")
     warnings: list[Problem] = []
     out = sites.copy()
-    labels = _labels(out)
+    labels = feature_labels(out)
     land = out.geometry.area.to_numpy(dtype=float)
     out[LAND_AREA_M2] = land
     reported = pd.to_numeric(out[S.GFA_NEW_M2], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -535,7 +530,7 @@ def _measure_values(sites: gpd.GeoDataFrame, target: Target, warned: set, warnin
             f"(have: {', '.join(c for c in sites.columns if c != sites.geometry.name)})."
         )
     vals = pd.to_numeric(sites[target.measure], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    labels = _labels(sites)
+    labels = feature_labels(sites)
     for i in np.flatnonzero(np.isnan(vals)):
         key = (target.measure, labels.iloc[i])
         if key not in warned:
@@ -675,7 +670,7 @@ def _by_year(sites: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _zone_warnings(sites: gpd.GeoDataFrame, splits: pd.DataFrame) -> list[Problem]:
     warnings = []
-    labels = _labels(sites)
+    labels = feature_labels(sites)
     for pos, idx in enumerate(sites.index):
         pieces = splits.loc[[idx]] if idx in splits.index else splits.iloc[0:0]
         outside = pieces.loc[pieces["zone_id"] == UNZONED, "land_share"].sum()
