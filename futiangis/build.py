@@ -27,7 +27,7 @@ import pandas as pd
 from . import schemas as S
 from .config import Config
 from .io import atomic_output_dir, read_catalog, write_bytes_atomic, write_text_atomic
-from .outputs import check_output_dir
+from .io.outputs import check_output_dir
 from .load import load_shipped_layer
 from .render import page_html
 from .render.basemaps import DEFAULT_BASEMAP, Basemap, get_basemap

@@ -24,7 +24,7 @@ from futiangis.build import MAPS_README, build_maps
 from futiangis.cli.main import cli
 from futiangis.config import load_config
 from futiangis.errors import LayerValidationError
-from futiangis.outputs import MARKER_TEXT, OUTPUT_MARKER
+from futiangis.io.outputs import MARKER_TEXT, OUTPUT_MARKER
 from futiangis.render.offline import external_references
 
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -25,11 +25,11 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-import futiangis.outputs as fout
+import futiangis.io.outputs as fout
 from futiangis.cli.main import cli
 from futiangis.errors import OutputError
 from futiangis.io import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
-from futiangis.outputs import MARKER_TEXT, OUTPUT_MARKER
+from futiangis.io.outputs import MARKER_TEXT, OUTPUT_MARKER
 
 from conftest import box_layer
 

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from conftest import FUTIAN_X, FUTIAN_Y, box_layer
 from futiangis.cli.main import cli
 from futiangis.errors import OutputError
-from futiangis.outputs import (
+from futiangis.io.outputs import (
     MARKER_TEXT, OUTPUT_MARKER, atomic_output_dir, check_outputs_are_not_inputs, write_layer,
 )
 from test_build import make_project

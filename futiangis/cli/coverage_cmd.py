@@ -10,7 +10,7 @@ from ..coverage import SCENARIOS, THEMES, run_coverage
 from ..errors import FutianGISError
 from ..io import read_catalog, write_layer
 from ..load import load_layer, load_raster
-from ..outputs import check_outputs_are_not_inputs
+from ..io.outputs import check_outputs_are_not_inputs
 from .main import get_config
 from .options import echo_problems, json_option
 

@@ -1,7 +1,7 @@
 """SIGTERM and SIGHUP clean up exactly like Ctrl-C (SIGINT).
 
 Python turns SIGINT into :class:`KeyboardInterrupt`, which unwinds the stack: every
-staging folder (:mod:`futiangis.outputs`) is removed on the way out and the previous
+staging folder (:mod:`futiangis.io.outputs`) is removed on the way out and the previous
 outputs stay as they were. By default SIGTERM (``kill``, a closing CI job, systemd) and
 SIGHUP (the terminal window closed, an SSH session dropped) kill the process on the spot
 and leave staging folders behind. :func:`install_signal_handlers` makes them raise

@@ -8,7 +8,7 @@ import click
 from ..errors import FutianGISError
 from ..build import output_protected_paths
 from ..load import load_layer
-from ..outputs import check_output_dir, check_outputs_are_not_inputs
+from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of, run_target_accounting
 from .main import get_config

@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from .errors import OutputError
+from ..errors import OutputError
 
 __all__ = [
     "OUTPUT_MARKER",

@@ -9,7 +9,7 @@ reader). Rasters go through **rasterio**. No module sets ``PROJ_*``/``GDAL_DATA`
 library keeps its own bundled data.
 
 The writers (:func:`write_layer`, :func:`write_bytes_atomic`, :func:`atomic_output_dir`)
-live in :mod:`futiangis.outputs` and are re-exported here: every output is written in its
+live in :mod:`futiangis.io.outputs` and are re-exported here: every output is written in its
 own staging folder and renamed into place, a folder output owns only what it made, and a
 GeoPackage output adds or replaces one layer.
 """
@@ -27,8 +27,8 @@ import pandas as pd
 import pyogrio
 from pyproj import CRS
 
-from .errors import LayerReadError
-# writing lives in .outputs (folder ownership, GeoPackage layers, staging); re-exported here
+from ..errors import LayerReadError
+# writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
 from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
 
 __all__ = [
