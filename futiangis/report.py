@@ -369,7 +369,7 @@ def write_target_report(
 ) -> list[Path]:
     """Publish the report folder ``out_dir`` as a whole: CSV per table, XLSX, Markdown, PNG.
 
-    The folder is built in a staging folder and swapped in (:func:`futiangis.outputs.atomic_output_dir`):
+    The folder is built in a staging folder and swapped in (:func:`futiangis.io.outputs.atomic_output_dir`):
     a failed run (a full disk, Ctrl-C) leaves the previous report byte-identical. It is
     written only when new, empty or a previous futiangis output, unless ``force``; never
     over a ``protected`` path or a parent of one.
