@@ -132,6 +132,12 @@ def _common(*, year: bool = False, status: bool = False) -> tuple[FieldSpec, ...
     return tuple(specs)
 
 
+_NETWORK_FIELDS = (
+    FieldSpec(ID, "str", required=False),
+    FieldSpec(SOURCE, "str", required=False, nullable=True),
+    FieldSpec(ILLUSTRATIVE, "bool", required=False),
+)
+
 _SCHEMAS = [
     LayerSchema(
         "district", POLYGONS, _common(), description="Futian District boundary (福田区)"
@@ -194,10 +200,14 @@ _SCHEMAS = [
     LayerSchema(
         "network",
         LINES,
-        (FieldSpec(ID, "str", required=False),
-         FieldSpec(SOURCE, "str", required=False, nullable=True),
-         FieldSpec(ILLUSTRATIVE, "bool", required=False)),
+        _NETWORK_FIELDS,
         description="walk/cycle network: road centrelines, footpaths, slow routes (any fields)",
+    ),
+    LayerSchema(
+        "arterial_network",
+        LINES,
+        _NETWORK_FIELDS + (FieldSpec("origin", "str", required=False),),
+        description="the shipped coarse arterial network (derived from traffic-zone edges)",
     ),
     LayerSchema(
         "metro_stations",
