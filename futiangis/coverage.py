@@ -18,6 +18,7 @@ standard they implement, which every result carries in ``standard``.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from numbers import Real
@@ -40,7 +41,7 @@ from .overlay import (
     clip_pieces, intersect_each, map_chunks, merge_pieces, service_pieces, union_buffers,
 )
 from .validate import feature_labels
-from .zonal import zonal_sum
+from .zonal import check_population_raster, zonal_sum
 
 __all__ = [
     "THEMES",
@@ -181,6 +182,11 @@ def _radius_array(facilities: gpd.GeoDataFrame, radius_m) -> tuple[np.ndarray, d
         radii = pd.to_numeric(radius_m, errors="coerce").to_numpy(dtype="float64")
         mode = "per_facility"
     elif isinstance(radius_m, Real) and not isinstance(radius_m, bool):
+        if not math.isfinite(float(radius_m)) or float(radius_m) <= 0:  # the setting, not a facility
+            raise CoverageInputError(
+                f"radius_m = {radius_m!r} (--radius-m or [coverage] radius_m): the service radius "
+                "must be a finite number of metres > 0, e.g. 500."
+            )
         radii = np.full(n, float(radius_m))
         mode = "constant"
     else:
@@ -564,6 +570,8 @@ def run_coverage(
         facilities = load_shipped_layer(_THEME_LAYER[theme], config=config)
     if isinstance(population, (str, Path)):
         population = load_raster(population, config=config)
+    if population is not None:
+        population = check_population_raster(population)  # −9999 fill values are not people
     illustrative = S.is_illustrative(facilities)
     counted, note = select_scenario(facilities, scenario)
     if radius_m is None:

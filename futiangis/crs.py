@@ -164,7 +164,8 @@ def transform_geometries(geometries, source: str, target: str) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray of shapely geometries, same length and order, every vertex converted.
+    numpy.ndarray of shapely geometries, same length and order, every vertex converted;
+    Z values (heights) are kept unchanged (the datums differ only horizontally).
     """
     if source == target:
         return np.asarray(geometries, dtype=object)
@@ -177,9 +178,20 @@ def transform_geometries(geometries, source: str, target: str) -> np.ndarray:
 
     def _apply(coords: np.ndarray) -> np.ndarray:
         lon, lat = func(coords[:, 0], coords[:, 1])
-        return np.column_stack([lon, lat])
+        return np.column_stack([lon, lat, *coords[:, 2:].T])  # Z (heights) kept as they are
 
-    return shapely.transform(np.asarray(geometries, dtype=object), _apply)
+    arr = np.asarray(geometries, dtype=object)
+    if arr.ndim == 0:  # one geometry
+        return shapely.transform(arr, _apply, include_z=bool(shapely.has_z(arr)))
+    has_z = np.zeros(len(arr), dtype=bool)
+    present = ~shapely.is_missing(arr)
+    has_z[present] = shapely.has_z(arr[present])
+    if not has_z.any():
+        return shapely.transform(arr, _apply)
+    out = np.empty(len(arr), dtype=object)
+    out[~has_z] = shapely.transform(arr[~has_z], _apply)
+    out[has_z] = shapely.transform(arr[has_z], _apply, include_z=True)
+    return out
 
 
 def parse_source_crs(value: str | None):

@@ -5,60 +5,19 @@
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 
 from .config import Config
 from .crs import parse_source_crs
+from .encodings import mojibake_problems
 from .errors import LayerReadError, LayerValidationError, Problem
-from .io import RasterData, read_catalog, read_raster, read_vector, shapefile_has_cpg
+from .io import RasterData, read_catalog, read_raster, read_vector
 from .schemas import get_schema
 from .validate import PreparedLayer, prepare_layer
 
-__all__ = ["load_layer", "load_shipped_layer", "load_district_wgs84", "load_raster", "shipped_path"]
-
-# Latin-1 decodings of GBK/UTF-8 Chinese text are runs of characters in U+0080..U+00FF.
-_MOJIBAKE = re.compile(r"[\u0080-\u00ff]{2,}")
-
-
-def _mojibake_problems(gdf: gpd.GeoDataFrame, path: Path) -> list[Problem]:
-    """Detect a shapefile without .cpg whose text was decoded as ISO-8859-1."""
-    problems = []
-    for col in gdf.columns:
-        if col == gdf.geometry.name or not (
-            gdf[col].dtype == object or pd.api.types.is_string_dtype(gdf[col])
-        ):
-            continue
-        for value in gdf[col].dropna().astype(str).head(200):
-            if not _MOJIBAKE.search(value):
-                continue
-            raw = value.encode("latin-1", errors="ignore")
-            guess = None
-            for enc in ("utf-8", "gbk"):
-                try:
-                    decoded = raw.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-                if re.search(r"[\u4e00-\u9fff]", decoded):
-                    guess = enc
-                    break
-            if guess:
-                problems.append(
-                    Problem(
-                        "encoding_unknown",
-                        f"the shapefile has no .cpg and its text decodes as {guess.upper()} "
-                        f"Chinese (e.g. {raw.decode(guess)[:20]!r}), not as read. Re-run with "
-                        f"--encoding {guess}, or add a {path.stem}.cpg file containing "
-                        f"'{guess.upper()}'.",
-                        field=col,
-                    )
-                )
-                return problems
-    return problems
-
+__all__ = ["load_district_wgs84", "load_layer", "load_raster", "load_shipped_layer", "shipped_path"]
 
 def load_district_wgs84(config: Config) -> gpd.GeoDataFrame | None:
     """The shipped district boundary in EPSG:4326, or None if it is not available."""
@@ -109,9 +68,9 @@ def load_layer(
     schema = get_schema(kind)
     parsed_crs = parse_source_crs(source_crs)
     raw = read_vector(path, layer=layer, encoding=encoding)
-    extra = []
-    if path.suffix.lower() == ".shp" and encoding is None and not shapefile_has_cpg(path):
-        extra = _mojibake_problems(raw, path)
+    # the mojibake check runs on every read, whatever declared the encoding
+    extra = mojibake_problems(raw, encoding=raw.attrs.get("encoding"), path=path,
+                              declared_by=raw.attrs.get("encoding_declared_by", "the reader"))
     prj = path.with_suffix(".prj")
     if path.suffix.lower() == ".shp" and raw.crs is None and parsed_crs is None and prj.exists():
         head = prj.read_bytes()[:60].decode("utf-8", errors="replace").strip()

@@ -133,16 +133,42 @@ def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix:
                 labels.iloc[i],
             )
     present = ~missing
+    nonfinite = _nonfinite_rows(geoms, present)
+    for i in np.flatnonzero(nonfinite):
+        col.add(
+            "nonfinite_coordinates",
+            "geometry has NaN or infinite coordinates (a vertex without a number); neither "
+            "--fix nor any GIS can repair that. Correct or delete the vertex, or delete the feature.",
+            labels.iloc[i],
+        )
+    present = present & ~nonfinite
     valid = np.ones(len(gdf), dtype=bool)
     valid[present] = shapely.is_valid(np.asarray(geoms[present], dtype=object))
     repaired = gdf.geometry.copy()
     repairs: list[Problem] = []
+    metres = _is_metric(gdf.crs)
     for i in np.flatnonzero(~valid):
         reason = shapely.is_valid_reason(geoms[i])
         if fix:
             fixed = shapely.make_valid(geoms[i])
+            area_note = ""
             if schema.geometry_types and types[i] in ("Polygon", "MultiPolygon"):
                 fixed = _polygonal_part(fixed)
+                grown, extent_area = _growth(geoms[i], fixed)
+                if grown > _AREA_TOLERANCE * max(extent_area, 1e-12):
+                    col.add(
+                        "repair_grows_polygon",
+                        f"invalid geometry: {reason}; --fix refuses the repair because make_valid "
+                        f"would grow the polygon beyond its outer ring (area "
+                        f"{_area_text(extent_area, metres)} inside the outer ring, "
+                        f"{_area_text(fixed.area, metres)} after the repair, "
+                        f"{_area_text(grown, metres)} of it outside: typically a hole larger "
+                        "than its shell, which make_valid turns into a ring around it). Redraw "
+                        "the feature in your GIS (e.g. delete or shrink the hole).",
+                        labels.iloc[i],
+                    )
+                    continue
+                area_note = _area_change(geoms[i].area, fixed.area, metres)
             if fixed.is_empty or fixed.geom_type not in schema.geometry_types:
                 # e.g. a zero-area polygon (nothing left) or a zero-length route (a Point)
                 col.add(
@@ -159,7 +185,8 @@ def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix:
                 Problem(
                     "repaired_geometry",
                     f"invalid geometry ({reason}) repaired with make_valid: "
-                    f"{types[i]} -> {fixed.geom_type}, {shapely.get_num_geometries(fixed)} part(s).",
+                    f"{types[i]} -> {fixed.geom_type}, {shapely.get_num_geometries(fixed)} part(s)"
+                    f"{area_note}.",
                     labels.iloc[i],
                     None,
                     "warning",
@@ -173,6 +200,59 @@ def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix:
                 labels.iloc[i],
             )
     return repaired, repairs
+
+
+_AREA_TOLERANCE = 1e-3  # 0.1 %: area changes of a repair above this are reported
+
+
+def _nonfinite_rows(geoms, present) -> np.ndarray:
+    """Rows whose geometry has a NaN or infinite x/y coordinate."""
+    out = np.zeros(len(geoms), dtype=bool)
+    rows = np.flatnonzero(present)
+    if not len(rows):
+        return out
+    coords, index = shapely.get_coordinates(np.asarray(geoms[present], dtype=object), return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    out[rows[np.unique(index[bad])]] = True
+    return out
+
+
+def _is_metric(crs) -> bool:
+    try:
+        c = CRS(crs) if crs is not None else None
+    except PyprojCRSError:
+        return False
+    return bool(c is not None and c.is_projected and c.axis_info
+                and c.axis_info[0].unit_name in ("metre", "meter"))
+
+
+def _area_text(area: float, metres: bool) -> str:
+    return f"{area:,.1f} m²" if metres else f"{area:.3g} (square CRS units)"
+
+
+def _outer_extent(geom):
+    """What the outer rings enclose, holes ignored (each ring made valid)."""
+    shells = [shapely.Polygon(p.exterior) for p in shapely.get_parts(geom)
+              if p.geom_type == "Polygon" and not p.is_empty]
+    if not shells:
+        return shapely.Polygon()
+    return shapely.union_all([_polygonal_part(shapely.make_valid(s)) for s in shells])
+
+
+def _growth(original, fixed) -> tuple[float, float]:
+    """(area of ``fixed`` outside the original's outer rings, area inside those rings)."""
+    extent = _outer_extent(original)
+    return float(shapely.difference(fixed, extent).area), float(extent.area)
+
+
+def _area_change(before: float, after: float, metres: bool) -> str:
+    """", area X -> Y (+p %)" when the repair changes the area by more than 0.1 %."""
+    if abs(after - before) <= _AREA_TOLERANCE * max(abs(before), abs(after), 1e-12):
+        return ""
+    pct = f" ({(after - before) / abs(before) * 100:+.1f} %)" if before else ""
+    return (f"; area {_area_text(before, metres)} as drawn (a self-intersecting ring's "
+            f"parts cancel out) -> {_area_text(after, metres)}{pct}" if before <= 0 else
+            f"; area {_area_text(before, metres)} -> {_area_text(after, metres)}{pct}")
 
 
 def _polygonal_part(geom):
@@ -432,7 +512,9 @@ def prepare_layer(
     resolved, declared = _resolve_crs(typed, source_crs, col, is_csv=is_csv)
     if resolved is not None:
         geoms = np.asarray(resolved.geometry.values, dtype=object)
-        usable = pd.Series(~(pd.isna(geoms) | shapely.is_empty(geoms)), index=resolved.index)
+        usable = ~(pd.isna(geoms) | shapely.is_empty(geoms))
+        usable &= ~_nonfinite_rows(geoms, usable)  # no NaN vertex
+        usable = pd.Series(usable, index=resolved.index)
         try:
             wgs84 = resolved.loc[usable].to_crs(4326)
         except Exception as exc:  # PROJ failure, e.g. a CAD drawing's engineering CRS

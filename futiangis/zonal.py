@@ -26,7 +26,7 @@ from pyproj import CRS
 from .errors import CRSError
 from .io import RasterData
 
-__all__ = ["zonal_stats", "zonal_sum", "zonal_sum_masked", "compare_zonal_methods"]
+__all__ = ["check_population_raster", "compare_zonal_methods", "zonal_stats", "zonal_sum", "zonal_sum_masked"]
 
 
 def _zones_in_raster_crs(zones: gpd.GeoSeries | gpd.GeoDataFrame, raster: RasterData) -> gpd.GeoSeries:
@@ -187,3 +187,67 @@ def compare_zonal_methods(
         "centre_minus_exact": centre - exact,
         "all_touched_minus_exact": touched - exact,
     })
+
+
+#: values a population raster without a nodata tag uses for "no data": anything negative
+#: (−9999, −32768, −3.4e38 = float32's lowest) and the huge positive fill values
+_SENTINEL_ABS = 1e30
+
+
+def check_population_raster(raster: RasterData, *, nodata: float | None = None) -> RasterData:
+    """Refuse pixel values that cannot be people, or mask them as nodata when told to.
+
+    A population raster holds people per cell: a negative value (a ``−9999`` or
+    ``−3.4e38`` fill value of a raster without a nodata tag) or a huge one (``3.4e38``)
+    is not a count, and summing it gives negative populations. NaN cells are treated as
+    nodata.
+
+    Parameters
+    ----------
+    raster : RasterData
+        As read (cells equal to the file's own nodata value already masked).
+    nodata : float, optional
+        ``--nodata V``: cells equal to ``V`` are masked as nodata first.
+
+    Returns
+    -------
+    RasterData
+        ``raster`` itself, or a copy with the ``nodata`` cells (and NaN cells) masked.
+
+    Raises
+    ------
+    LayerValidationError
+        Naming the file, how many cells and which values, and how to fix it
+        (``--nodata V``, or ``gdal_edit.py -a_nodata V`` on a copy).
+    """
+    from dataclasses import replace
+
+    from .errors import LayerValidationError, Problem
+
+    values = raster.values
+    data = np.ma.getdata(values)
+    mask = np.ma.getmaskarray(values) | np.isnan(data)
+    if nodata is not None:
+        if not np.isfinite(nodata):
+            mask = mask | (np.isinf(data) & (np.sign(data) == np.sign(nodata)))
+        else:
+            as_stored = np.float32(nodata) if np.float32(nodata) != nodata else nodata
+            mask = mask | np.isclose(data, float(as_stored), rtol=1e-6, atol=0.0) | (data == nodata)
+    raster = replace(raster, values=np.ma.masked_array(data, mask=mask),
+                     nodata=raster.nodata if nodata is None else nodata)
+    valid = data[~mask]
+    bad = valid[(valid < 0) | ~np.isfinite(valid) | (np.abs(valid) >= _SENTINEL_ABS)]
+    if bad.size:
+        distinct = np.unique(bad)
+        shown = ", ".join(f"{v:g}" for v in distinct[:5]) + (" …" if distinct.size > 5 else "")
+        tag = "has no nodata value" if raster.nodata is None else f"has nodata = {raster.nodata:g}, but"
+        suggestion = f"{distinct[0]:g}" if distinct.size == 1 else "V"
+        raise LayerValidationError(str(raster.path), [Problem(
+            "population_not_a_count",
+            f"the population raster {tag}: {bad.size} cell(s) hold values that cannot be "
+            f"people ({shown}; a count of people is ≥ 0), so they would be summed as negative "
+            f"or absurd populations. If they mark cells without data, pass --nodata "
+            f"{suggestion} (or set the tag on a copy: gdal_edit.py -a_nodata {suggestion} FILE); "
+            "otherwise fix the raster.",
+        )])
+    return raster

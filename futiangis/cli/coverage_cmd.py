@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import click
 
@@ -12,6 +13,7 @@ from ..escape import escape_terminal
 from ..io import read_catalog, write_layer
 from ..io.outputs import check_outputs_are_not_inputs
 from ..load import load_layer, load_raster
+from ..zonal import check_population_raster
 from .main import get_config
 from .options import echo_problems, json_option
 
@@ -22,6 +24,13 @@ def _load(path, kind, config, **kwargs):
     prepared = load_layer(path, kind, config=config, **kwargs)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
+
+
+def _finite_radius(ctx, param, value):
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of metres; give a finite radius > 0, "
+                                 "e.g. --radius-m 500.", ctx=ctx, param=param)
+    return value
 
 
 def _shipped(config):
@@ -39,6 +48,7 @@ def _pct(value) -> str:
 @click.command("coverage")
 @click.argument("theme", type=click.Choice(THEMES))
 @click.option("--radius-m", type=click.FloatRange(min=0, min_open=True), default=None,
+              callback=_finite_radius,
               help="Service radius in metres for every facility (default: from the config; "
                    "parks: by park size).")
 @click.option("--units", "units_path", type=click.Path(dir_okay=False), default=None,
@@ -52,6 +62,9 @@ def _pct(value) -> str:
               help="Text encoding of a --facilities shapefile without .cpg (e.g. gbk) or CSV.")
 @click.option("--population", "population_path", type=click.Path(dir_okay=False), default=None,
               help="Population raster (people per cell, GeoTIFF) for population coverage.")
+@click.option("--nodata", "nodata", type=float, default=None, metavar="V",
+              help="Treat population cells equal to V as no data (for a raster without a "
+                   "nodata tag whose empty cells hold e.g. -9999).")
 @click.option("--residential", "residential_path", type=click.Path(dir_okay=False), default=None,
               help="Residential-land polygons: measure coverage of residential land only.")
 @click.option("--scenario", type=click.Choice(SCENARIOS), default="current", show_default=True,
@@ -64,7 +77,7 @@ def _pct(value) -> str:
 @json_option
 @click.pass_context
 def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
-            population_path, residential_path, scenario, gaps_out, overwrite, as_json) -> None:
+            population_path, nodata, residential_path, scenario, gaps_out, overwrite, as_json) -> None:
     """Share of each unit and of Futian within reach of a THEME facility.
 
     Buffers are unioned once before any area is measured (overlaps count once), in
@@ -80,7 +93,8 @@ def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encod
     facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
                         encoding=encoding) if facilities_path else None)
     residential = _load(residential_path, "generic", config) if residential_path else None
-    population = load_raster(population_path, config=config) if population_path else None
+    population = (check_population_raster(load_raster(population_path, config=config), nodata=nodata)
+                  if population_path else None)
     kwargs = dict(units=units, facilities=facilities, radius_m=radius_m,
                   population=population, residential=residential)
     result = run_coverage(theme, config, scenario=scenario, **kwargs)

@@ -5,6 +5,7 @@ import click
 
 from ..load import load_layer, load_raster
 from ..schemas import LAYER_KINDS
+from ..zonal import check_population_raster
 from .main import get_config
 from .options import echo_problems, encoding_option, layer_option, source_crs_option
 
@@ -34,6 +35,8 @@ def command(ctx, path, kind, source_crs, encoding, layer, strict) -> None:
     config = get_config(ctx)
     if kind in RASTER_KINDS:
         raster = load_raster(path, config=config)
+        if kind == "population":  # people per cell: −9999 fill values are not people
+            raster = check_population_raster(raster)
         click.echo(
             f"OK: {path} is a usable {kind} raster ({raster.values.shape[1]} x "
             f"{raster.values.shape[0]} pixels, {raster.crs.to_string()})."

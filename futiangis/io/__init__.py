@@ -27,6 +27,7 @@ import pandas as pd
 import pyogrio
 from pyproj import CRS
 
+from ..encodings import codec_for_cpg, normalise_encoding
 from ..errors import LayerReadError
 # writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
 from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
@@ -87,7 +88,40 @@ def _sibling(path: Path, ext: str) -> Path:
     return path.with_suffix(ext)
 
 
+def _coordinate_columns(path: Path, columns) -> tuple[str, str]:
+    """The one (lon, lat) pair of a CSV; several candidates are an error naming them."""
+    lons = [c for c in columns if str(c).strip().lower() in LON_NAMES]
+    lats = [c for c in columns if str(c).strip().lower() in LAT_NAMES]
+    if not lons or not lats:
+        raise LayerReadError(
+            f"{path}: a CSV layer needs longitude and latitude columns (named one of "
+            f"{', '.join(LON_NAMES)} / {', '.join(LAT_NAMES)}); found {list(columns)}."
+        )
+    if len(lons) > 1 or len(lats) > 1:
+        pairs = " and ".join(f"({lo!r}, {la!r})" for lo, la in zip(lons, lats))
+        if len(lons) != len(lats):
+            pairs = f"longitude {', '.join(map(repr, lons))} / latitude {', '.join(map(repr, lats))}"
+        raise LayerReadError(
+            f"{path}: ambiguous coordinate columns {pairs}: futiangis will not guess which pair "
+            "holds the positions. Keep one pair (delete or rename the others, e.g. to lon_gcj02)."
+        )
+    return lons[0], lats[0]
+
+
+def _refuse_nul(path: Path, data: bytes, token: bytes) -> None:
+    """A NUL in a text value would be cut there by GDAL (or break Excel): report it."""
+    at = data.find(token)
+    if at >= 0:
+        line = data.count(b"\n", 0, at) + 1
+        raise LayerReadError(
+            f"{path}: line {line} holds a NUL character (\\u0000) in a text value; readers cut "
+            "the text there, so the value would be silently shortened. Remove the character "
+            "in the source program and export again."
+        )
+
+
 def _read_csv_points(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    _refuse_nul(path, path.read_bytes(), b"\x00")
     try:
         frame = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype=str, keep_default_na=False)
     except UnicodeDecodeError:
@@ -97,14 +131,7 @@ def _read_csv_points(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
         ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LayerReadError(f"{path}: not a readable CSV table ({exc}).") from None
-    cols = {c.strip().lower(): c for c in frame.columns}
-    lon_col = next((cols[n] for n in LON_NAMES if n in cols), None)
-    lat_col = next((cols[n] for n in LAT_NAMES if n in cols), None)
-    if lon_col is None or lat_col is None:
-        raise LayerReadError(
-            f"{path}: a CSV layer needs longitude and latitude columns (named one of "
-            f"{', '.join(LON_NAMES)} / {', '.join(LAT_NAMES)}); found {list(frame.columns)}."
-        )
+    lon_col, lat_col = _coordinate_columns(path, frame.columns)
     lon = pd.to_numeric(frame[lon_col].str.strip(), errors="coerce")
     lat = pd.to_numeric(frame[lat_col].str.strip(), errors="coerce")
     bad = frame.index[lon.isna() | lat.isna()]
@@ -115,16 +142,39 @@ def _read_csv_points(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
             f"(line {rows}); fill in decimal degrees."
         )
     attrs = frame.drop(columns=[lon_col, lat_col])
+    # values kept as written: every column stays text ("001", "0755"); the layer's schema
+    # converts the columns it declares as numbers (validate.prepare_layer)
     attrs = attrs.apply(lambda s: s.replace("", np.nan))
-    attrs = attrs.apply(_maybe_numeric)
     return gpd.GeoDataFrame(attrs, geometry=gpd.points_from_xy(lon, lat), crs=None)
 
 
-def _maybe_numeric(series: pd.Series) -> pd.Series:
-    converted = pd.to_numeric(series, errors="coerce")
-    if converted.notna().sum() == series.notna().sum():
-        return converted
-    return series
+def read_cpg(path: str | Path) -> tuple[str, str] | None:
+    """(codec, what the .cpg says) for a shapefile with a ``.cpg``, else None.
+
+    Raises
+    ------
+    LayerReadError
+        If the ``.cpg`` names no known encoding.
+    """
+    cpg = _sibling(Path(path), ".cpg")
+    if not cpg.exists():
+        return None
+    text = cpg.read_bytes()[:200].decode("ascii", errors="replace")
+    return codec_for_cpg(text, source=str(cpg)), text.strip()
+
+
+def _refuse_geometry_property(path: Path, layer: str | None) -> None:
+    try:
+        fields = [str(f) for f in pyogrio.read_info(path, layer=layer)["fields"]]
+    except Exception:  # noqa: BLE001 - unreadable: the read below reports it
+        return
+    clash = [f for f in fields if f.strip().lower() == "geometry"]
+    if clash:
+        raise LayerReadError(
+            f"{path}: has an attribute named {clash[0]!r}, which clashes with the geometry "
+            "column: its values would be silently dropped. Rename the attribute (e.g. to "
+            "geometry_note) in the source program and export again."
+        )
 
 
 def read_vector(
@@ -154,10 +204,26 @@ def read_vector(
         raise LayerReadError(
             f"{path}: unsupported file type {suffix!r}; use one of {', '.join(VECTOR_SUFFIXES)}."
         )
+    declared_by = f"--encoding {encoding}" if encoding else None
+    if encoding is not None:
+        encoding = normalise_encoding(encoding)
     if suffix == ".csv":
-        return _read_csv_points(path, encoding)
+        gdf = _read_csv_points(path, encoding)
+        gdf.attrs["encoding"] = encoding or "utf-8"
+        gdf.attrs["encoding_declared_by"] = declared_by or "UTF-8 (the CSV default)"
+        return gdf
     if suffix == ".shp":
         _check_shapefile_parts(path)
+        if encoding is None:
+            cpg = read_cpg(path)
+            if cpg is not None:  # decoded here through Python's codecs, with the aliases
+                encoding, said = cpg
+                declared_by = f"the .cpg ({said})"
+            else:
+                declared_by = "no .cpg"
+    elif suffix in (".geojson", ".json"):
+        _refuse_nul(path, path.read_bytes(), b"\\u0000")
+    _refuse_geometry_property(path, layer)
     kwargs: dict = {}
     if layer is not None:
         kwargs["layer"] = layer
@@ -180,11 +246,16 @@ def read_vector(
             "not what its extension says; re-export it from the source program."
         ) from None
     except (LookupError, UnicodeDecodeError) as exc:
-        raise LayerReadError(f"{path}: cannot decode text with encoding {encoding!r} ({exc}).") from None
+        hint = (" The file is probably UTF-8: drop --encoding." if encoding and encoding != "utf-8"
+                else " If it came from Excel or ArcGIS on a Chinese Windows machine, pass --encoding gbk.")
+        raise LayerReadError(
+            f"{path}: cannot decode text with encoding {encoding!r} ({exc}).{hint}") from None
     except Exception as exc:  # GDAL raises a variety of errors for corrupt files
         raise LayerReadError(f"{path}: cannot be read ({type(exc).__name__}: {exc}).") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         raise LayerReadError(f"{path}: has no geometry column; is it a table without locations?")
+    gdf.attrs["encoding"] = encoding
+    gdf.attrs["encoding_declared_by"] = declared_by or "the file's own encoding"
     return gdf
 
 
