@@ -384,7 +384,7 @@ def _shipped(name):
 
 
 def test_site_bike_json_contract_and_before_from_an_independent_count():
-    res = _run("site", "bike", "--add", 3, "--json")
+    res = _run("site", "bike", "--add", 3, "--spacing-m", 250, "--json")
     assert res.exit_code == 0, res.output
     import json
 
@@ -430,7 +430,7 @@ def test_site_writes_gpkg_csv_xlsx_and_refuses_an_input_folder(tmp_path):
     import openpyxl
 
     out = tmp_path / "out"
-    res = _run("site", "bike", "--add", 2, "--out", out)
+    res = _run("site", "bike", "--add", 2, "--spacing-m", 250, "--out", out)
     assert res.exit_code == 0, res.output
     assert fiona.listlayers(out / "sites.gpkg") == ["sites"]
     with fiona.open(out / "sites.gpkg") as src:
@@ -456,3 +456,23 @@ def test_site_usage_and_bad_weight_field_are_clean_errors(tmp_path):
     pts.to_file(path, engine="pyogrio")
     res = _run("site", "bike", "--add", 1, "--demand", path, "--weight", "trip")
     assert res.exit_code == 1 and "no weight field 'trip'" in res.output
+
+
+def test_shipped_bike_demand_is_the_shared_futian_cells_with_attribution(config, shared_data):
+    from futiangis.io import read_catalog
+    from futiangis.load import load_shipped_layer
+
+    info = read_catalog(config.layers_dir)["bike_demand"]
+    assert "数据来源：深圳市政府数据开放平台" in info.source and "SAMPLE" in info.source
+    assert "GCJ-02" in info.crs_verified
+    layer = load_shipped_layer("bike_demand", config=config)
+    ref = gpd.read_file(shared_data / "bike_demand"
+                        / "futian_dockless_bike_trip_ends_100m_wgs84_converted.geojson")
+    ref = ref[ref["in_futian"].astype(bool)]
+    assert len(layer) == len(ref) == 4385
+    assert layer["trip_ends"].sum() == ref["trip_ends"].sum()
+    # the shipped centres are the shared converted centres (independently converted)
+    merged = layer.to_crs(4326).set_index("id").join(ref.set_index("grid_id").geometry.rename("g"))
+    d = gpd.GeoSeries(merged.geometry, crs=4326).to_crs(CRS_M).distance(
+        gpd.GeoSeries(merged["g"], crs=4326).to_crs(CRS_M))
+    assert d.max() < 0.05
