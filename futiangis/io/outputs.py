@@ -349,6 +349,19 @@ def check_output_dir(
     return final
 
 
+def _restore_killed_swap(final: Path) -> None:
+    """Put back a previous output that a killed run had moved aside but not yet replaced."""
+    if final.exists():
+        return
+    prefix = f".{final.name}.{_STAGING_TAG}."
+    with contextlib.suppress(OSError):
+        for aside in sorted(final.parent.glob(prefix + "*.previous.*")):
+            pid = aside.name[len(prefix):].split(".")[0]
+            if pid.isdigit() and not _pid_alive(int(pid)) and aside.is_dir():
+                os.replace(aside, final)
+                return
+
+
 @contextlib.contextmanager
 def atomic_output_dir(
     final_dir: str | Path,
@@ -374,6 +387,7 @@ def atomic_output_dir(
     protected = list(protected)
     final = check_output_dir(final_dir, force=force, protected=protected)
     _ensure_parent(final.parent, final)
+    _restore_killed_swap(final)
     staging = _make_staging(final.parent, final.name, final)
     try:
         yield staging
