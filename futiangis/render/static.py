@@ -79,6 +79,9 @@ def _xy(geom):
     return xs, ys
 
 
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F])  # drawn as nothing (no glyph in any font)
+
+
 def _draw_labels(ax, layer: LayerSpec, text) -> None:
     if not layer.show or layer.label_min_zoom is None or layer.label_min_zoom > PNG_LABEL_MAX_ZOOM:
         return
@@ -87,7 +90,7 @@ def _draw_labels(ax, layer: LayerSpec, text) -> None:
     zh = frame["name_zh"] if "name_zh" in frame else pd.Series("", index=frame.index)
     en = frame["name_en"] if "name_en" in frame else pd.Series("", index=frame.index)
     for pt, a, b in zip(points, zh, en):
-        label = text(str(a) if pd.notna(a) else "", str(b) if pd.notna(b) else "")
+        label = text(str(a) if pd.notna(a) else "", str(b) if pd.notna(b) else "").translate(_CONTROL)
         if pt is None or pt.is_empty or not label:
             continue
         ax.text(pt.x, pt.y, label, fontsize=6.5, ha="center", va="center", color="#222", zorder=5,
