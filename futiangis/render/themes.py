@@ -375,7 +375,8 @@ def targets_table_html(targets: pd.DataFrame, *, lang: str = "zh", deadlines: Ma
         if rec.get("verdict") is not None and not pd.isna(rec.get("verdict")):
             met = str(rec["verdict"]) in ("达标", "met", "True")
         margin = rec.get("margin", achieved - target if met is not None else None)
-        deadline = rec.get("deadline") if rec.get("deadline") is not None else (deadlines or {}).get(rec.get("id"))
+        deadline = next((rec[k] for k in ("deadline", "end") if rec.get(k) is not None and not pd.isna(rec.get(k))),
+                        (deadlines or {}).get(rec.get("id")))
         sign = "+" if margin is not None and margin >= 0 else "−"
         margin_text = f"{sign}{_short(abs(margin), kind)}" if margin is not None else ""
         out.append(
