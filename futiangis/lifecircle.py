@@ -17,8 +17,9 @@ covers at least ``reach_share`` (default 50 %) of the unit's land.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -34,8 +35,8 @@ from .network import IMPEDANCE_KINDS, StreetNetwork, build_network, report_conne
 __all__ = [
     "THEMES",
     "THEME_LAYER",
-    "AccessSettings",
     "AccessRun",
+    "AccessSettings",
     "LifeCircleResult",
     "access_settings",
     "network_from_lines",
@@ -151,10 +152,11 @@ def access_settings(config: Config) -> AccessSettings:
 def network_from_lines(lines: gpd.GeoDataFrame, settings: AccessSettings, *, label: str = "",
                        barriers=None, crossings=None, **overrides) -> StreetNetwork:
     """:func:`~futiangis.network.build_network` with the configured settings (overridable)."""
-    kw: dict[str, Any] = dict(snap_m=settings.snap_m, grade_field=settings.grade_field,
-                              impedance_field=settings.impedance_field, impedance=settings.impedance,
-                              reference_speed_kmh=settings.reference_speed_kmh,
-                              crossing_m=settings.crossing_m)
+    kw: dict[str, Any] = {
+        "snap_m": settings.snap_m, "grade_field": settings.grade_field,
+        "impedance_field": settings.impedance_field, "impedance": settings.impedance,
+        "reference_speed_kmh": settings.reference_speed_kmh, "crossing_m": settings.crossing_m,
+    }
     kw.update({k: v for k, v in overrides.items() if v is not None})
     return build_network(lines, barriers=barriers, crossings=crossings, label=label, **kw)
 
@@ -239,8 +241,8 @@ def run_access(
     illustrative = S.is_illustrative(facilities) or "illustrative" in network.label.lower() \
         or "derived" in network.label.lower()
     notes = [f"{THEME_LAYER[theme]}: {note}.",
-             f"Network: {network.label or 'user network'}; service area = reached network "
-             f"buffered by trim {trim:g} m; distances along the network (cost metres)."]
+             (f"Network: {network.label or 'user network'}; service area = reached network "
+              f"buffered by trim {trim:g} m; distances along the network (cost metres).")]
     if "coarse" in network.label.lower():
         notes.append("The network is DERIVED, COARSE (arterials from traffic-zone edges + "
                      "illustrative slow routes): no local streets, so network reach is "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import click
 
@@ -10,7 +11,14 @@ from ..coverage import SCENARIOS
 from ..errors import FutianGISError
 from ..io import read_catalog, write_layer
 from ..io.outputs import check_outputs_are_not_inputs
-from ..lifecircle import THEME_LAYER, THEMES, access_settings, network_from_lines, run_access, run_lifecircle
+from ..lifecircle import (
+    THEME_LAYER,
+    THEMES,
+    access_settings,
+    network_from_lines,
+    run_access,
+    run_lifecircle,
+)
 from ..load import load_layer, load_raster
 from .main import get_config
 from .options import echo_problems, json_option
@@ -35,7 +43,7 @@ def _distances(ctx, param, value):
 
 
 def _pct(value) -> str:
-    return "   n/a" if value is None or value != value else f"{value * 100:6.1f}%"
+    return "   n/a" if value is None or math.isnan(value) else f"{value * 100:6.1f}%"
 
 
 @click.command("access")
@@ -140,8 +148,8 @@ def command(ctx, theme, network_path, network_layer, network_crs, facilities_pat
                                (reached_out, f"{theme}_reached", [r.reached for r in run.results])):
         if not path:
             continue
-        import pandas as pd
         import geopandas as gpd
+        import pandas as pd
         parts = [f.assign(max_m=r.max_m, trim_m=r.settings["trim_m"], theme=theme)
                  for f, r in zip(frames, run.results)]
         layer = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
@@ -178,7 +186,7 @@ def _echo_run(run, out) -> None:
     click.echo(f"{'unit':<14}{'network':>9}{'circle':>9}{'ratio':>7}{'reached km':>12}")
     rows = sorted(last["units"], key=lambda r: (r["ratio"] if r["ratio"] is not None else -1))
     for r in rows:
-        click.echo(f"{str(r['id']):<14}{_pct(r['coverage']):>9}{_pct(r['straight_coverage']):>9}"
+        click.echo(f"{r['id']!s:<14}{_pct(r['coverage']):>9}{_pct(r['straight_coverage']):>9}"
                    f"{(r['ratio'] if r['ratio'] is not None else float('nan')):>7.2f}"
                    f"{r['reached_length_m'] / 1000:>12,.2f}")
 
@@ -195,4 +203,4 @@ def _echo_lifecircle(lc) -> None:
         click.echo(f"{'':<14}{head}")
         for _, r in frame.iterrows():
             cells = "".join(f"{(r[f'reached_{c.minutes}min'] or '—'):>26}" for c in lc.circles)
-            click.echo(f"{str(r[S.ID]):<14}{cells}")
+            click.echo(f"{r[S.ID]!s:<14}{cells}")
