@@ -274,7 +274,8 @@ class AccessResult:
     service area), ``straight_covered_m2``, ``straight_coverage`` (circles of radius
     ``max_m``), ``ratio`` (network / straight-line coverage), ``network_length_m``,
     ``reached_length_m``, ``length_coverage``, ``straight_length_m`` (network length
-    inside the circles), and population columns when a raster was given.
+    inside the circles), ``ceiling_coverage`` (the share the whole network buffered by the
+    trim would cover: the most this network can show) and population columns.
     """
 
     max_m: float
@@ -390,6 +391,9 @@ def compute_access(
     unit_geoms = units.geometry.to_numpy()
     edge_geoms = net.edges.geometry.to_numpy()
     network_len = _length_in(edge_geoms, unit_geoms)
+    # the most the network can cover at this trim (every edge reached): the ceiling
+    ceiling = (compute_coverage(net.edges, units, radius_m=trim_m, quad_segs=quad_segs,
+                                residential=residential) if trim_m > 0 else None)
     results = []
     for d in distances:
         reached = reached_segments(net, node_cost, d)
@@ -415,6 +419,8 @@ def compute_access(
             table["length_coverage"] = np.where(network_len > 0, reached_len / np.where(
                 network_len > 0, network_len, 1), np.nan)
             table["straight_length_m"] = circles_len
+        table["ceiling_coverage"] = (ceiling.units["coverage"].to_numpy() if ceiling is not None
+                                     else np.zeros(len(table)))
         if "population" in straight.units.columns:
             table["straight_population_covered"] = straight.units["population_covered"].to_numpy()
         if S.NAME_ZH in units.columns:
@@ -425,6 +431,7 @@ def compute_access(
         overall["ratio"] = (overall["covered_m2"] / overall["straight_covered_m2"]
                             if overall["straight_covered_m2"] > 0 else float("nan"))
         overall["network_length_m"] = float(net.length_m)
+        overall["ceiling_coverage"] = ceiling.overall["coverage"] if ceiling is not None else 0.0
         results.append(AccessResult(
             max_m=d, reached=reached, network_cov=net_cov, straight_cov=straight, units=table,
             overall=overall,
