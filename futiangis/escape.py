@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FORMULA_TRIGGERS", "is_formula_like", "neutralise_formula", "escape_terminal"]
+__all__ = ["FORMULA_TRIGGERS", "escape_terminal", "is_formula_like", "neutralise_formula"]
 
 #: first characters that make a spreadsheet treat a cell as a formula (OWASP), plus the
 #: full-width forms

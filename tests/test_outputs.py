@@ -20,14 +20,18 @@ import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
-
 from conftest import FUTIAN_X, FUTIAN_Y, box_layer
+from test_build import make_project
+
 from futiangis.cli.main import cli
 from futiangis.errors import OutputError
 from futiangis.io.outputs import (
-    MARKER_TEXT, OUTPUT_MARKER, atomic_output_dir, check_outputs_are_not_inputs, write_layer,
+    MARKER_TEXT,
+    OUTPUT_MARKER,
+    atomic_output_dir,
+    check_outputs_are_not_inputs,
+    write_layer,
 )
-from test_build import make_project
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -138,13 +142,13 @@ def _mount_tmpfs(where: Path, options: str) -> None:
         pytest.skip("needs root to mount a tmpfs")
     where.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
-                          capture_output=True, text=True)
+                          check=False, capture_output=True, text=True)
     if proc.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
 
 
 def _umount(where: Path) -> None:
-    subprocess.run(["umount", str(where)], capture_output=True)
+    subprocess.run(["umount", str(where)], check=False, capture_output=True)
 
 
 def test_build_in_a_read_only_folder_is_a_clean_error(project, tmp_path):
@@ -218,10 +222,9 @@ def test_atomic_output_dir_never_mixes_old_and_new(tmp_path):
         (staging / "a.html").write_text("old a")
         (staging / "b.html").write_text("old b")
     before = _tree(out)
-    with pytest.raises(OSError):
-        with atomic_output_dir(out) as staging:
-            (staging / "a.html").write_text("new a")
-            raise OSError(28, "No space left on device")
+    with pytest.raises(OSError), atomic_output_dir(out) as staging:
+        (staging / "a.html").write_text("new a")
+        raise OSError(28, "No space left on device")
     assert _tree(out) == before
 
 
@@ -386,8 +389,7 @@ def test_previous_output_moved_aside_by_a_killed_run_is_restored(tmp_path):
     aside.mkdir()
     (aside / OUTPUT_MARKER).write_text(MARKER_TEXT)
     (aside / "index.html").write_text("previous maps")
-    with pytest.raises(RuntimeError):
-        with atomic_output_dir(out):
-            raise RuntimeError("this run fails too")
+    with pytest.raises(RuntimeError), atomic_output_dir(out):
+        raise RuntimeError("this run fails too")
     assert (out / "index.html").read_text() == "previous maps"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["maps"]

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 import rasterio
 import shapely
-from click.testing import CliRunner
 from affine import Affine
-
+from click.testing import CliRunner
 from conftest import FUTIAN_X, FUTIAN_Y, ROOT
+
 from futiangis.cli.main import cli
 from futiangis.errors import LayerReadError, LayerValidationError
 from futiangis.load import load_layer
@@ -159,9 +159,9 @@ def test_z_is_kept_through_the_chinese_datums(tmp_path, config, datum):
 # population rasters without nodata
 # ---------------------------------------------------------------------------------------
 def _population(path: Path, values: np.ndarray, nodata=None) -> Path:
-    profile = dict(driver="GTiff", height=values.shape[0], width=values.shape[1], count=1,
-                   dtype="float32", crs="EPSG:4547",
-                   transform=Affine(1000, 0, FUTIAN_X - 5000, 0, -1000, FUTIAN_Y + 5000))
+    profile = {"driver": "GTiff", "height": values.shape[0], "width": values.shape[1], "count": 1,
+               "dtype": "float32", "crs": "EPSG:4547",
+               "transform": Affine(1000, 0, FUTIAN_X - 5000, 0, -1000, FUTIAN_Y + 5000)}
     if nodata is not None:
         profile["nodata"] = nodata
     with rasterio.open(path, "w", **profile) as ds:

@@ -6,6 +6,7 @@ import os
 import click
 
 from ..build import build_maps
+from ..escape import escape_terminal
 from ..render.basemaps import BASEMAPS, DEFAULT_BASEMAP, TIANDITU_KEY_ENV
 from .main import get_config
 
@@ -41,7 +42,7 @@ def command(ctx, out_dir, force, offline, basemap, lang, no_png) -> None:
         tianditu_key=os.environ.get(TIANDITU_KEY_ENV) or None, static=not no_png, force=force,
     )
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {escape_terminal(note)}", err=True)
     for page in result.pages:
         png = f" + {page['png']}" if page.get("png") else ""
         click.echo(f"  {page['html']:<18} {page['bytes'] / 1024:>8,.0f} KiB{png}  "

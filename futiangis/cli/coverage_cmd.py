@@ -139,7 +139,7 @@ def _echo_text(out: dict, result) -> None:
     for name, s in out.get("scenarios", {}).items():
         click.echo(f"  scenario {name:<8} {_pct(s['coverage'])}  ({s['facilities']} facilities)")
     for note in out["notes"]:
-        click.echo(f"Note: {note}")
+        click.echo(f"Note: {escape_terminal(note)}")
     has_pop = "population" in result.units.columns
     header = f"{'unit':<14}{'coverage':>9}{'covered km²':>13}{'total km²':>11}"
     click.echo("\n" + header + ("  population covered" if has_pop else ""))

@@ -30,7 +30,7 @@ def command(ctx, path, source_crs, encoding, layer, as_json) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{path}: {summary['count']} features, measured in {summary['crs']}")
+    click.echo(f"{escape_terminal(path)}: {summary['count']} features, measured in {summary['crs']}")
     for row in summary["features"]:
         if "area_m2" in row:
             click.echo(f"  {escape_terminal(row['id']):<24} area   {row['area_m2']:>16,.1f} m²  ({row['area_m2'] / 1e4:,.2f} 万㎡)")

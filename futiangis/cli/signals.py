@@ -29,7 +29,7 @@ class Terminated(KeyboardInterrupt):
         return 128 + self.signum
 
 
-def _raise_terminated(signum, frame):  # noqa: ARG001 - signal handler signature
+def _raise_terminated(signum, frame):
     raise Terminated(signum)
 
 

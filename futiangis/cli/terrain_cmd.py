@@ -31,7 +31,7 @@ def command(ctx, smooth_m, as_json) -> None:
     click.echo(f"Terrain from {result.dem} ({result.interpolation}, samples every ≤ "
                f"{result.step_m:.1f} m; steep = grade > {result.max_grade_pct:g} %)")
     for note in result.notes:
-        click.echo(f"Note: {note}")
+        click.echo(f"Note: {escape_terminal(note)}")
     click.echo(f"\n{'route':<26}{'length m':>10}{'mean %':>8}{'max %':>8}{'steep m':>9}"
                f"{'elev m (min–max)':>20}")
     for _, r in result.routes.iterrows():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..escape import escape_terminal
 from ..load import load_layer, load_raster
 from ..schemas import LAYER_KINDS
 from ..zonal import check_population_raster
@@ -40,7 +41,7 @@ def command(ctx, path, kind, source_crs, encoding, layer, nodata, strict) -> Non
         if kind == "population":  # people per cell: −9999 fill values are not people
             raster = check_population_raster(raster, nodata=nodata)
         click.echo(
-            f"OK: {path} is a usable {kind} raster ({raster.values.shape[1]} x "
+            f"OK: {escape_terminal(path)} is a usable {kind} raster ({raster.values.shape[1]} x "
             f"{raster.values.shape[0]} pixels, {raster.crs.to_string()})."
         )
         return
@@ -50,7 +51,7 @@ def command(ctx, path, kind, source_crs, encoding, layer, nodata, strict) -> Non
     echo_problems(prepared.warnings, prepared.source)
     n_warn = len(prepared.warnings)
     click.echo(
-        f"OK: {path} is a valid {kind} layer ({len(prepared.gdf)} features, read as "
+        f"OK: {escape_terminal(path)} is a valid {kind} layer ({len(prepared.gdf)} features, read as "
         f"{prepared.source_crs}){f', {n_warn} warning(s)' if n_warn else ''}."
     )
     if strict and n_warn:

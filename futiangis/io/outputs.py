@@ -30,21 +30,21 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ..errors import OutputError
 
 __all__ = [
-    "OUTPUT_MARKER",
     "MARKER_TEXT",
-    "describe_os_error",
-    "write_bytes_atomic",
-    "write_text_atomic",
-    "write_layer",
+    "OUTPUT_MARKER",
     "atomic_output_dir",
     "check_output_dir",
     "check_outputs_are_not_inputs",
+    "describe_os_error",
+    "write_bytes_atomic",
+    "write_layer",
+    "write_text_atomic",
 ]
 
 #: name of the marker file in every folder output
@@ -183,7 +183,7 @@ def _gpkg_layers(path: Path) -> list[str]:
 
     try:
         return [str(row[0]) for row in pyogrio.list_layers(path)]
-    except Exception as exc:  # not a GeoPackage, truncated …
+    except Exception as exc:  # noqa: BLE001 - GDAL: not a GeoPackage, truncated …
         raise OutputError(
             f"{path}: exists but cannot be opened as a GeoPackage ({exc}); futiangis adds layers "
             "only to a readable GeoPackage. Choose another file, or pass --overwrite to replace it."
@@ -260,7 +260,7 @@ def write_layer(gdf, path: str | Path, *, layer: str | None = None, overwrite: b
             os.replace(tmp, path)
     except OutputError:
         raise
-    except Exception as exc:  # GDAL raises a variety of errors
+    except Exception as exc:  # noqa: BLE001 - GDAL raises a variety of errors
         raise _wrap(exc, path) from None
     return path
 
@@ -435,7 +435,7 @@ def _single_layer(path: Path) -> str | None:
         import pyogrio
 
         names = [str(r[0]) for r in pyogrio.list_layers(path)]
-    except Exception:
+    except Exception:  # noqa: BLE001 - unreadable: the read itself will say so
         return None
     return names[0] if len(names) == 1 else None
 
