@@ -18,6 +18,8 @@ standard they implement, which every result carries in ``standard``.
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from numbers import Real
@@ -49,6 +51,8 @@ __all__ = [
     "compute_coverage",
     "service_area",
     "park_radii",
+    "park_exclusions",
+    "verdict_of",
     "run_coverage",
 ]
 
@@ -125,6 +129,16 @@ class CoverageResult:
         """Union of all buffers (one geometry), dissolved from the pieces when first used."""
         return merge_pieces(self.service_pieces)
 
+    clause: str = ""
+    deadline: str | None = None
+    rule: str = ""
+    excluded: pd.DataFrame | None = None
+
+    @property
+    def verdict(self) -> dict:
+        """达标/未达标 · met/not met, by how much (percentage points) and by which deadline."""
+        return verdict_of(self.overall.get(COVERAGE), self.threshold, self.deadline)
+
     @property
     def meets_threshold(self) -> bool | None:
         """True if the overall coverage reaches ``threshold`` (None without a threshold)."""
@@ -141,6 +155,12 @@ class CoverageResult:
             "theme": self.theme,
             "scenario": self.scenario,
             "standard": self.standard,
+            "clause": self.clause,
+            "rule": self.rule,
+            "deadline": self.deadline,
+            "verdict": self.verdict,
+            "excluded": [] if self.excluded is None else [
+                {k: _num(v) for k, v in r.items()} for r in self.excluded.to_dict("records")],
             "threshold": self.threshold,
             "meets_threshold": self.meets_threshold,
             "radius_m": self.radius_m,
@@ -157,6 +177,26 @@ class CoverageResult:
                 "area_m2": float(self.gaps[S.AREA_M2].sum()) if len(self.gaps) else 0.0,
             },
         }
+
+
+def verdict_of(coverage: float | None, threshold: float | None, deadline: str | None = None) -> dict:
+    """``{"met", "verdict", "verdict_zh", "margin_pp", "text"}`` for one coverage figure.
+
+    Examples
+    --------
+    >>> verdict_of(0.433, 0.8)["text"]
+    '未达标 · not met: 43.3 % against ≥ 80 % (36.7 pp short)'
+    """
+    if threshold is None or coverage is None or coverage != coverage:
+        return {"met": None, "verdict": None, "verdict_zh": None, "margin_pp": None, "text": "no threshold"}
+    met = bool(coverage >= threshold)
+    margin = 100.0 * (coverage - threshold)
+    text = (f"{'达标 · met' if met else '未达标 · not met'}: {100 * coverage:.1f} % against "
+            f"≥ {100 * threshold:.0f} % ({abs(margin):.1f} pp {'ahead' if met else 'short'})")
+    if deadline:
+        text += f" by {deadline}"
+    return {"met": met, "verdict": "met" if met else "not met", "verdict_zh": "达标" if met else "未达标",
+            "margin_pp": margin, "text": text}
 
 
 def _num(value: Any) -> Any:
@@ -205,36 +245,42 @@ def _radius_array(facilities: gpd.GeoDataFrame, radius_m) -> tuple[np.ndarray, d
     return radii, info
 
 
-def park_radii(parks: gpd.GeoDataFrame, rules) -> pd.Series:
+def park_radii(parks: gpd.GeoDataFrame, rules, *, exclude_classes=()) -> pd.Series:
     """Service radius of each park from its class and area, first matching rule wins.
+
+    GB/T 50563-2010 (公园绿地服务半径覆盖率): parks of ≥ 5,000 m² serve 500 m, parks of
+    2,000–5,000 m² serve 300 m, smaller ones are not counted. A park matching no rule, or
+    whose ``park_class`` is in ``exclude_classes`` (``nature_reserve``: not public park
+    green space), gets NaN: it is not counted.
 
     Parameters
     ----------
     parks : GeoDataFrame
         Park polygons in the working CRS (``park_class`` column optional).
     rules : sequence of mappings
-        ``config.section("coverage")["parks"]["radii"]``: each has ``radius_m`` and
-        optionally ``min_area_m2`` (park area ≥ this) and ``park_class`` (class equals
-        this). Ordered from the most specific/largest down.
+        Each has ``radius_m`` and optionally ``min_area_m2`` (park area ≥ this) and
+        ``park_class`` (class equals this). Ordered from the most specific/largest down.
+    exclude_classes : sequence of str
+        Classes that are not public park green space.
 
     Returns
     -------
     Series
-        ``radius_m`` per park, indexed like ``parks``.
+        ``radius_m`` per park (NaN = not counted), indexed like ``parks``.
 
     Raises
     ------
     ConfigError
-        If a rule lacks ``radius_m`` or a park matches no rule.
+        If a rule lacks ``radius_m``.
 
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> parks = gpd.GeoDataFrame({"id": ["small", "big"]}, crs=4547, geometry=[
-    ...     shapely.box(0, 0, 50, 50), shapely.box(0, 0, 400, 400)])
-    >>> rules = [{"min_area_m2": 100_000, "radius_m": 1000}, {"min_area_m2": 0, "radius_m": 300}]
+    >>> parks = gpd.GeoDataFrame({"id": ["small", "mid", "big"]}, crs=4547, geometry=[
+    ...     shapely.box(0, 0, 30, 50), shapely.box(0, 0, 60, 50), shapely.box(0, 0, 200, 100)])
+    >>> rules = [{"min_area_m2": 5_000, "radius_m": 500}, {"min_area_m2": 2_000, "radius_m": 300}]
     >>> park_radii(parks, rules).tolist()
-    [300.0, 1000.0]
+    [nan, 300.0, 500.0]
     """
     require_projected(parks.crs, "park radii by area")
     areas = parks.geometry.area.to_numpy()
@@ -247,19 +293,28 @@ def park_radii(parks: gpd.GeoDataFrame, rules) -> pd.Series:
         if "radius_m" not in rule:
             raise ConfigError(
                 f"[coverage.parks] radii rule {i + 1} has no radius_m; "
-                "write e.g. { min_area_m2 = 10_000, radius_m = 500 }."
+                "write e.g. { min_area_m2 = 5_000, radius_m = 500 }."
             )
         match = np.isnan(radii) & (areas >= float(rule.get("min_area_m2", 0)))
         if "park_class" in rule:
             match &= classes == str(rule["park_class"])
         radii[match] = float(rule["radius_m"])
-    if np.isnan(radii).any():
-        ids = ", ".join(feature_labels(parks)[np.isnan(radii)].head(10))
-        raise ConfigError(
-            f"parks {ids} match no [coverage.parks] radii rule; add a catch-all rule "
-            "{ min_area_m2 = 0, radius_m = 300 } at the end."
-        )
+    radii[np.isin(classes, [str(c) for c in exclude_classes])] = np.nan
     return pd.Series(radii, index=parks.index, name="radius_m")
+
+
+def park_exclusions(parks: gpd.GeoDataFrame, radii: pd.Series, *, exclude_classes=()) -> pd.DataFrame:
+    """The parks :func:`park_radii` leaves out, each with its area and why."""
+    labels = feature_labels(parks)
+    classes = parks[S.PARK_CLASS].astype(str) if S.PARK_CLASS in parks.columns else pd.Series("", index=parks.index)
+    rows = []
+    for i in np.flatnonzero(radii.isna().to_numpy()):
+        cls = classes.iloc[i]
+        why = (f"class {cls!r} is not public park green space" if cls in exclude_classes
+               else "smaller than the smallest park the standard counts")
+        rows.append({"id": labels.iloc[i], "park_class": cls, "area_m2": float(parks.geometry.iloc[i].area),
+                     "reason": why})
+    return pd.DataFrame(rows, columns=["id", "park_class", "area_m2", "reason"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -307,6 +362,20 @@ def _gap_layer(units_ids: np.ndarray, uncovered: np.ndarray, crs, min_gap_m2: fl
     return gaps
 
 
+def _denominators(unit_geoms: np.ndarray, land: BaseGeometry | None, scope: BaseGeometry | None):
+    """Clip the units to the land mask and the rule's scope; say what the denominator is."""
+    mask = None
+    what = "unit area"
+    for geom, label in ((land, "land (district minus water)"), (scope, "the rule's scope")):
+        if geom is None:
+            continue
+        mask = geom if mask is None else shapely.intersection(mask, geom)
+        what += f" ∩ {label}"
+    if mask is not None:
+        unit_geoms = shapely.intersection(unit_geoms, mask)
+    return unit_geoms, what, mask
+
+
 def compute_coverage(
     facilities: gpd.GeoDataFrame,
     units: gpd.GeoDataFrame,
@@ -319,6 +388,8 @@ def compute_coverage(
     min_gap_m2: float = 1.0,
     standard: str = "",
     threshold: float | None = None,
+    land: BaseGeometry | None = None,
+    scope: BaseGeometry | None = None,
 ) -> CoverageResult:
     """Share of each unit (and of the district) within ``radius_m`` of a facility.
 
@@ -345,6 +416,12 @@ def compute_coverage(
         ``gaps`` (they still count as uncovered area).
     standard, threshold :
         Carried into the result for reporting.
+    land : geometry, optional
+        The land mask (district minus water): every denominator is clipped to it, so the
+        sea and river channels never count as uncovered.
+    scope : geometry, optional
+        The declared scope of a rule (e.g. the CBD core for the 0.9 km charging rule):
+        every denominator is clipped to it as well.
 
     Returns
     -------
@@ -383,9 +460,8 @@ def compute_coverage(
     usable = ~(shapely.is_missing(facility_geoms) | shapely.is_empty(facility_geoms))
     pieces = service_pieces(facility_geoms[usable], radii[usable], int(quad_segs))
 
-    # the land each unit is assessed on (whole unit, or its residential land)
-    unit_geoms = units.geometry.to_numpy()
-    denominator = "unit area"
+    # the land each unit is assessed on: unit ∩ land mask ∩ scope (∩ residential land)
+    unit_geoms, denominator, mask = _denominators(units.geometry.to_numpy(), land, scope)
     land_union = None
     if residential is not None:
         require_projected(residential.crs, "residential land")
@@ -398,7 +474,7 @@ def compute_coverage(
             )
         land_union = shapely.union_all(polys.to_numpy())
         unit_geoms = shapely.intersection(unit_geoms, land_union)
-        denominator = "residential land"
+        denominator = "residential land" + denominator.removeprefix("unit area")
 
     # the overall extent: the district (clipped to residential land), else the units
     if district is not None:
@@ -408,6 +484,8 @@ def compute_coverage(
             require_projected(district.crs, "the district boundary")
             _same_crs(district.crs, units.crs, "coverage (district)")
             extent = shapely.union_all(district.geometry.to_numpy())
+        if mask is not None:
+            extent = shapely.intersection(extent, mask)
         if land_union is not None:
             extent = shapely.intersection(extent, land_union)
     else:
@@ -524,6 +602,8 @@ def run_coverage(
     residential: gpd.GeoDataFrame | None = None,
     scenario: str = "current",
     district: gpd.GeoDataFrame | None = None,
+    water: gpd.GeoDataFrame | None = None,
+    by: str = "units",
 ) -> CoverageResult:
     """Coverage for a theme (``parks``, ``charging``, ``bike``) with the config's radii.
 
@@ -555,17 +635,28 @@ def run_coverage(
     """
     from .load import load_raster, load_shipped_layer
 
+    from .errors import LayerReadError
+
     settings = _theme_settings(theme, config)
+    shipped_units = units is None
     if units is None:
-        units = load_shipped_layer(config.units_layer, config=config)
+        units = load_shipped_layer(config.units_layer if by == "units" else by, config=config)
         if district is None:
             district = load_shipped_layer(config.district_layer, config=config)
+    # the configured land mask and scope describe Futian: applied to the shipped units (your
+    # own units get a mask from --water)
+    land, land_note = (_land_mask(config, water, district, load_shipped_layer, LayerReadError)
+                       if shipped_units or water is not None else (None, ""))
+    scope, scope_note = (_scope(settings, config, load_shipped_layer, LayerReadError)
+                         if shipped_units else (None, ""))
     if facilities is None:
         facilities = load_shipped_layer(_THEME_LAYER[theme], config=config)
     if isinstance(population, (str, Path)):
         population = load_raster(population, config=config)
     illustrative = S.is_illustrative(facilities)
     counted, note = select_scenario(facilities, scenario)
+    excluded = None
+    rule_text = str(settings.get("rule", ""))
     if radius_m is None:
         if theme == "parks":
             rules = settings.get("radii")
@@ -574,7 +665,18 @@ def run_coverage(
                     f"{config.path}: [coverage.parks] needs radii = [{{ min_area_m2 = 0, "
                     "radius_m = 300 }, ...] (or pass --radius-m)."
                 )
-            radius_m = park_radii(counted, rules)
+            exclude = tuple(str(c) for c in settings.get("exclude_classes", ("nature_reserve",)))
+            radius_m = park_radii(counted, rules, exclude_classes=exclude)
+            excluded = park_exclusions(counted, radius_m, exclude_classes=exclude)
+            keep = radius_m.notna()
+            counted, radius_m = counted[keep], radius_m[keep]
+        elif "spacing_m" in settings:  # a spacing is not a radius: convert it by the stated rule
+            rule = str(settings.get("radius_rule", "square_grid"))
+            if rule != "square_grid":
+                raise ConfigError(f"{config.path}: [coverage.{theme}] radius_rule = {rule!r}; use \"square_grid\".")
+            radius_m = float(settings["spacing_m"]) / math.sqrt(2.0)
+            rule_text = (f"stations {float(settings['spacing_m']):g} m apart on a square grid leave no point farther "
+                         f"than spacing/√2 = {radius_m:.0f} m from a station: that is the coverage radius")
         else:
             if "radius_m" not in settings:
                 raise ConfigError(f"{config.path}: [coverage.{theme}] needs radius_m (metres).")
@@ -592,8 +694,24 @@ def run_coverage(
         population=population,
         standard=str(settings.get("standard", "")),
         threshold=float(settings["threshold"]) if "threshold" in settings else None,
+        land=land,
+        scope=scope,
     )
-    if theme == "parks" and isinstance(result.radius_m, dict) and result.radius_m["mode"] == "per_facility":
+    result.clause = str(settings.get("clause", ""))
+    result.deadline = str(settings["deadline"]) if settings.get("deadline") else None
+    result.rule = rule_text
+    result.excluded = excluded
+    for n in (land_note, scope_note):
+        if n:
+            result.notes.append(n)
+    if excluded is not None and len(excluded):
+        result.notes.append("Not counted: " + "; ".join(f"{r.id} ({r.reason})" for r in excluded.itertuples()))
+    if S.OUTSIDE_DISTRICT in counted.columns:
+        n_out = int(counted[S.OUTSIDE_DISTRICT].fillna(False).astype(bool).sum())
+        if n_out:
+            result.notes.append(f"{n_out} facilities outside the district boundary count: they serve land inside it.")
+    _unit_verdicts(result)
+    if theme == "parks" and isinstance(result.radius_m, dict) and result.radius_m["mode"] in ("per_facility", "constant") and excluded is not None:
         result.radius_m["mode"] = "by_park_area"
         result.radius_m["rules"] = [dict(r) for r in settings.get("radii", ())]
     result.theme = theme
@@ -611,3 +729,48 @@ def run_coverage(
             "Charging stations are the UrbanEV snapshot of Sep 2022–Feb 2023 (real, built)."
         )
     return result
+
+
+def _unit_verdicts(result: CoverageResult) -> None:
+    """Every unit row says 达标/未达标 and by how many percentage points."""
+    v = [verdict_of(c, result.threshold, result.deadline) for c in result.units[COVERAGE]]
+    result.units["verdict"] = [x["verdict"] for x in v]
+    result.units["verdict_zh"] = [x["verdict_zh"] for x in v]
+    result.units["margin_pp"] = [x["margin_pp"] for x in v]
+
+
+def _land_mask(config: Config, water, district, load, read_error) -> tuple[BaseGeometry | None, str]:
+    """District minus water: a planner's water layer, else the shipped 街道 union (land only)."""
+    if water is not None:
+        if district is None:
+            raise CoverageInputError("a water layer needs the district boundary to subtract it from.")
+        land = shapely.difference(shapely.union_all(district.geometry.to_numpy()),
+                                  shapely.union_all(water.geometry.to_numpy()))
+        return land, "Land mask: the district minus the water layer given."
+    source = str(config.section("coverage").get("land_mask", ""))
+    if not source:
+        return None, ""
+    try:
+        layer = load(source, config=config)
+    except read_error:
+        return None, f"Land mask layer {source!r} not shipped: denominators include water."
+    return (shapely.union_all(layer.geometry.to_numpy()),
+            f"Land mask: union of the shipped {source!r} polygons (land only; the sea and river channels "
+            "are not counted as uncovered).")
+
+
+def _scope(settings, config: Config, load, read_error) -> tuple[BaseGeometry | None, str]:
+    """The declared scope of a rule, e.g. ``scope = "cbd_zones:zone_core"``."""
+    text = str(settings.get("scope", ""))
+    if not text:
+        return None, ""
+    kind, _, fid = text.partition(":")
+    try:
+        layer = load(kind, config=config)
+    except read_error:
+        return None, f"Scope layer {kind!r} not shipped: the rule is applied to the whole district."
+    if fid:
+        layer = layer[layer[S.ID].astype(str) == fid]
+        if layer.empty:
+            raise ConfigError(f"{config.path}: scope {text!r}: no feature {fid!r} in {kind!r}.")
+    return shapely.union_all(layer.geometry.to_numpy()), f"Scope: the rule applies within {text}."
