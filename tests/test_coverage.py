@@ -449,9 +449,13 @@ def test_docstring_examples_run():
     import doctest
 
     import futiangis.coverage
+    import futiangis.coverage.compute
+    import futiangis.coverage.radii
+    import futiangis.coverage.result
     import futiangis.zonal
 
-    for module in (futiangis.coverage, futiangis.zonal):
+    for module in (futiangis.coverage, futiangis.coverage.compute, futiangis.coverage.radii,
+                   futiangis.coverage.result, futiangis.zonal):
         failed, attempted = doctest.testmod(module)
         assert attempted > 0 and failed == 0
 
