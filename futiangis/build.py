@@ -54,6 +54,8 @@ __all__ = [
 REQUIRED_LAYERS = ("district", "units")
 THEME_LAYERS = ("cbd_zones", "renewal_sites", "parks", "slow_routes", "charging_stations", "bike_stations",
                 "subdistricts")
+#: shares in data files: 12 decimals keep every real difference and drop float noise
+COVERAGE_DECIMALS = 12
 COVERAGE_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
 
 #: written into every output folder (and committed as maps/README.md), so a build that
@@ -208,7 +210,10 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
         for theme, result in stats.coverage.items():
             per_unit = result.units.drop_duplicates(S.ID).set_index(S.ID)
             for col in ("covered_m2", "total_m2", "coverage"):
-                table[f"{theme}_{col}"] = table[S.ID].map(per_unit[col]).to_numpy()
+                values = table[S.ID].map(per_unit[col]).astype("float64")
+                if col == "coverage":  # 0.99999999999998 is float noise of a fully covered unit
+                    values = values.round(COVERAGE_DECIMALS)
+                table[f"{theme}_{col}"] = values.to_numpy()
             gaps = result.gaps.copy()
             gaps[S.ILLUSTRATIVE] = bool(result.illustrative)
             written.append(write_layer(gaps, data / f"{theme}_gaps.gpkg", layer=f"{theme}_gaps"))
