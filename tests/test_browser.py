@@ -35,7 +35,8 @@ pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)">'
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # overlays in the layer control of each page with every shipped layer present
-EXPECTED_OVERLAYS = {"overview": 8, "cbd_renewal": 3, "parks": 5, "slow_bike": 6, "charging": 5}
+# (each includes the 街道 outlines, shipped as the subdistricts layer)
+EXPECTED_OVERLAYS = {"overview": 9, "cbd_renewal": 4, "parks": 6, "slow_bike": 7, "charging": 6}
 #: basemaps in the switcher without TIANDITU_KEY: none, OSM, CartoDB, Esri, Gaode
 EXPECTED_BASEMAPS = 5
 # layers listed but switched off on opening (the user turns them on)
