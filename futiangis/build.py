@@ -54,6 +54,8 @@ __all__ = [
 REQUIRED_LAYERS = ("district", "units")
 THEME_LAYERS = ("cbd_zones", "renewal_sites", "parks", "slow_routes", "charging_stations", "bike_stations",
                 "subdistricts")
+#: shares in data files: 12 decimals keep every real difference and drop float noise
+COVERAGE_DECIMALS = 12
 COVERAGE_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
 
 #: written into every output folder (and committed as maps/README.md), so a build that
@@ -256,7 +258,10 @@ def _coverage_table(units: gpd.GeoDataFrame, coverage: Mapping[str, Any]) -> pd.
         per_unit = result.units.drop_duplicates(S.ID).set_index(S.ID)
         for col in ("covered_m2", "total_m2", "coverage", "verdict", "margin_pp"):
             if col in per_unit.columns:
-                table[f"{theme}_{col}"] = table[S.ID].map(per_unit[col]).to_numpy()
+                values = table[S.ID].map(per_unit[col])
+                if col == "coverage":  # 0.99999999999998 is float noise of a fully covered unit
+                    values = values.astype("float64").round(COVERAGE_DECIMALS)
+                table[f"{theme}_{col}"] = values.to_numpy()
     return table
 
 
