@@ -13,12 +13,13 @@ Method (the one QGIS users do by hand, without the double counting):
 5. with a population raster, people are summed per unit and per covered part with exact
    partial-pixel weights (:mod:`futiangis.zonal`).
 
-Radii and thresholds come from the config (``[coverage.parks|charging|bike]``) with the
-standard they implement, which every result carries in ``standard``.
+Radii and thresholds are arguments (the project shell, :mod:`futiangis.project`, takes them
+from ``[coverage.<theme>]``) with the standard they implement, which every result carries
+in ``standard``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from numbers import Real
 from pathlib import Path
@@ -32,10 +33,10 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from . import schemas as S
-from .config import Config
-from .crs import require_projected
+from .crs import require_projected, require_same_crs
 from .errors import ConfigError, CRSError, FutianGISError
 from .io import RasterData
+from .settings.coverage import RadiusRule
 from .overlay import (
     clip_pieces, intersect_each, map_chunks, merge_pieces, service_pieces, union_buffers,
 )
@@ -49,14 +50,13 @@ __all__ = [
     "compute_coverage",
     "service_area",
     "park_radii",
-    "run_coverage",
+    "select_scenario",
 ]
 
 THEMES = ("parks", "charging", "bike")
 #: ``current``: only facilities whose status is ``completed`` (built) count;
 #: ``planned``: every facility in the layer counts (the situation "after the plan").
 SCENARIOS = ("current", "planned")
-_THEME_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
 
 COVERED_M2 = "covered_m2"
 TOTAL_M2 = "total_m2"
@@ -73,7 +73,7 @@ class CoverageInputError(FutianGISError, ValueError):
     """Facilities, radii or units cannot be used for a coverage analysis."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class CoverageResult:
     """Coverage of units (and the district) by facility service areas.
 
@@ -118,7 +118,7 @@ class CoverageResult:
     crs: str = "EPSG:4547"
     illustrative: bool = False
     has_status: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     @cached_property
     def service_area(self) -> BaseGeometry:
@@ -212,10 +212,10 @@ def park_radii(parks: gpd.GeoDataFrame, rules) -> pd.Series:
     ----------
     parks : GeoDataFrame
         Park polygons in the working CRS (``park_class`` column optional).
-    rules : sequence of mappings
-        ``config.section("coverage")["parks"]["radii"]``: each has ``radius_m`` and
-        optionally ``min_area_m2`` (park area ≥ this) and ``park_class`` (class equals
-        this). Ordered from the most specific/largest down.
+    rules : sequence of RadiusRule (or mappings with the same keys)
+        ``[coverage.parks] radii``: each has ``radius_m`` and optionally ``min_area_m2``
+        (park area ≥ this) and ``park_class`` (class equals this). Ordered from the most
+        specific/largest down.
 
     Returns
     -------
@@ -243,16 +243,22 @@ def park_radii(parks: gpd.GeoDataFrame, rules) -> pd.Series:
         if S.PARK_CLASS in parks.columns else np.full(len(parks), "", dtype=object)
     )
     radii = np.full(len(parks), np.nan)
-    for i, rule in enumerate(rules):
-        if "radius_m" not in rule:
+    for i, raw in enumerate(rules):
+        if isinstance(raw, RadiusRule):
+            rule = raw
+        elif "radius_m" not in raw:
             raise ConfigError(
                 f"[coverage.parks] radii rule {i + 1} has no radius_m; "
                 "write e.g. { min_area_m2 = 10_000, radius_m = 500 }."
             )
-        match = np.isnan(radii) & (areas >= float(rule.get("min_area_m2", 0)))
-        if "park_class" in rule:
-            match &= classes == str(rule["park_class"])
-        radii[match] = float(rule["radius_m"])
+        else:
+            rule = RadiusRule(radius_m=float(raw["radius_m"]),
+                              min_area_m2=float(raw.get("min_area_m2", 0.0)),
+                              park_class=raw.get("park_class"))
+        match = np.isnan(radii) & (areas >= rule.min_area_m2)
+        if rule.park_class is not None:
+            match &= classes == str(rule.park_class)
+        radii[match] = rule.radius_m
     if np.isnan(radii).any():
         ids = ", ".join(feature_labels(parks)[np.isnan(radii)].head(10))
         raise ConfigError(
@@ -277,11 +283,9 @@ def service_area(
 
 
 def _same_crs(a, b, what: str) -> None:
-    if a is None or b is None or not CRS.from_user_input(a).equals(CRS.from_user_input(b)):
-        raise CRSError(
-            f"{what}: layers are in different CRSs ({a} vs {b}); load both through "
-            "futiangis.load (which reprojects to the working CRS) or use .to_crs()."
-        )
+    if a is None or b is None:
+        raise CRSError(f"{what}: a layer has no CRS; set one with --source-crs or .set_crs().")
+    require_same_crs(a, b, what=what)
 
 
 def _gap_layer(units_ids: np.ndarray, uncovered: np.ndarray, crs, min_gap_m2: float) -> gpd.GeoDataFrame:
@@ -484,18 +488,6 @@ def compute_coverage(
 # ---------------------------------------------------------------------------------------
 # the themes on the shipped (or given) layers
 # ---------------------------------------------------------------------------------------
-def _theme_settings(theme: str, config: Config) -> Mapping[str, Any]:
-    if theme not in THEMES:
-        raise ConfigError(f"Unknown coverage theme {theme!r}; use one of {', '.join(THEMES)}.")
-    section = config.section("coverage").get(theme)
-    if section is None:
-        raise ConfigError(
-            f"{config.path}: no [coverage.{theme}] section; add its radius_m (or radii), "
-            "standard and threshold (see docs/coverage.md)."
-        )
-    return section
-
-
 def select_scenario(facilities: gpd.GeoDataFrame, scenario: str) -> tuple[gpd.GeoDataFrame, str]:
     """Facilities that count in ``scenario`` and a note saying which.
 
@@ -511,103 +503,3 @@ def select_scenario(facilities: gpd.GeoDataFrame, scenario: str) -> tuple[gpd.Ge
         return facilities, "all statuses count (planned, approved, under construction, completed)"
     built = facilities[facilities[S.STATUS].astype(str) == "completed"]
     return built, f"only status 'completed' counts ({len(built)} of {len(facilities)})"
-
-
-def run_coverage(
-    theme: str,
-    config: Config,
-    *,
-    units: gpd.GeoDataFrame | None = None,
-    facilities: gpd.GeoDataFrame | None = None,
-    radius_m=None,
-    population: RasterData | str | Path | None = None,
-    residential: gpd.GeoDataFrame | None = None,
-    scenario: str = "current",
-    district: gpd.GeoDataFrame | None = None,
-) -> CoverageResult:
-    """Coverage for a theme (``parks``, ``charging``, ``bike``) with the config's radii.
-
-    Loads the shipped ``units``, ``district`` and facility layer (``parks``,
-    ``charging_stations``, ``bike_stations``) unless given. With your own ``units`` and no
-    ``district``, the overall figure is for the union of your units (not Futian).
-
-    Parameters
-    ----------
-    theme : {"parks", "charging", "bike"}
-    config : Config
-        ``[coverage]`` gives quad_segs; ``[coverage.<theme>]`` the radius (``radius_m``,
-        or ``radii`` rules by park size for parks), ``standard`` and ``threshold``.
-    units, facilities, district : GeoDataFrame, optional
-        Layers in the working CRS (e.g. from :func:`futiangis.load.load_layer`).
-    radius_m : float or Series, optional
-        Overrides the configured radius (for parks: one radius for every park).
-    population : RasterData or path, optional
-        Population raster (people per cell) for population coverage.
-    residential : GeoDataFrame, optional
-        Residential land as the denominator.
-    scenario : {"current", "planned"}
-        ``current``: only ``completed`` facilities count (today); ``planned``: all
-        statuses (after the plan). Charging stations have no status and all count.
-
-    Returns
-    -------
-    CoverageResult
-    """
-    from .load import load_raster, load_shipped_layer
-
-    settings = _theme_settings(theme, config)
-    if units is None:
-        units = load_shipped_layer(config.units_layer, config=config)
-        if district is None:
-            district = load_shipped_layer(config.district_layer, config=config)
-    if facilities is None:
-        facilities = load_shipped_layer(_THEME_LAYER[theme], config=config)
-    if isinstance(population, (str, Path)):
-        population = load_raster(population, config=config)
-    illustrative = S.is_illustrative(facilities)
-    counted, note = select_scenario(facilities, scenario)
-    if radius_m is None:
-        if theme == "parks":
-            rules = settings.get("radii")
-            if not rules:
-                raise ConfigError(
-                    f"{config.path}: [coverage.parks] needs radii = [{{ min_area_m2 = 0, "
-                    "radius_m = 300 }, ...] (or pass --radius-m)."
-                )
-            radius_m = park_radii(counted, rules)
-        else:
-            if "radius_m" not in settings:
-                raise ConfigError(f"{config.path}: [coverage.{theme}] needs radius_m (metres).")
-            radius_m = float(settings["radius_m"])
-    elif isinstance(radius_m, pd.Series):
-        radius_m = radius_m.loc[counted.index]
-    quad_segs = int(config.section("coverage").get("quad_segs", 64))
-    result = compute_coverage(
-        counted,
-        units,
-        radius_m=radius_m,
-        quad_segs=quad_segs,
-        district=district,
-        residential=residential,
-        population=population,
-        standard=str(settings.get("standard", "")),
-        threshold=float(settings["threshold"]) if "threshold" in settings else None,
-    )
-    if theme == "parks" and isinstance(result.radius_m, dict) and result.radius_m["mode"] == "per_facility":
-        result.radius_m["mode"] = "by_park_area"
-        result.radius_m["rules"] = [dict(r) for r in settings.get("radii", ())]
-    result.theme = theme
-    result.scenario = scenario
-    result.illustrative = illustrative
-    result.has_status = S.STATUS in facilities.columns
-    result.notes.append(f"{_THEME_LAYER[theme]}: {note}.")
-    if illustrative:
-        result.notes.append(
-            f"ILLUSTRATIVE: the {_THEME_LAYER[theme]} layer is illustrative, not official "
-            "data; coverage figures show the method, not the real situation."
-        )
-    if theme == "charging":
-        result.notes.append(
-            "Charging stations are the UrbanEV snapshot of Sep 2022–Feb 2023 (real, built)."
-        )
-    return result

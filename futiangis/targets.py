@@ -47,8 +47,8 @@ import pandas as pd
 import shapely
 
 from . import schemas as S
-from .config import Config
-from .crs import require_projected
+from .settings.targets import Target
+from .crs import require_projected, require_same_crs
 from .errors import ConfigError, CRSError, LayerValidationError, Problem
 from .join import UNZONED, apportion_to_zones, disjoint_zones
 from .validate import feature_labels
@@ -64,7 +64,7 @@ __all__ = [
     "parse_as_of",
     "column_for_status",
     "account_sites",
-    "run_target_accounting",
+    "evaluate_targets",
 ]
 
 ACCOUNTING_RULES = (
@@ -108,7 +108,6 @@ UNIT_LABELS: Mapping[str, tuple[str, str, float]] = {
     "m2": ("m²", "万㎡", 1e4),
     "100m_cny": ("亿元", "亿元", 1.0),
 }
-_REQUIRED_KEYS = ("id", "name_zh", "name_en", "target", "unit", "measure", "layers")
 _PROJECT_LAYERS = ("renewal_sites",)
 # overlaps below this (m²) are digitizing noise, not overlaps
 _OVERLAP_TOLERANCE_M2 = 0.01
@@ -129,85 +128,25 @@ MOVED_BACK = "moved_back"
 # ---------------------------------------------------------------------------------------
 # targets as data
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Target:
-    """One planning target read from the ``[[targets]]`` section of the config.
+def parse_targets(items, *, where: str = "config") -> tuple[Target, ...]:
+    """Check ``[[targets]]`` tables (a list of mappings) and return them as :class:`Target`.
 
-    ``unit`` is ``"m2"`` (square metres of GFA) or ``"100m_cny"`` (亿元, 10^8 CNY);
-    ``measure`` is the site column summed (``gfa_new_m2`` uses the accounted GFA, see the
-    module rules); ``layers`` lists the project layers that count toward it.
-    """
-
-    id: str
-    name_zh: str
-    name_en: str
-    target: float
-    unit: str
-    measure: str
-    layers: tuple[str, ...]
-    deadline: dt.date | None = None
-
-
-def parse_targets(config: Config) -> tuple[Target, ...]:
-    """Read and check the ``[[targets]]`` tables of ``config``.
+    The settings loader does this once at load (:func:`futiangis.config.load_config`);
+    this is for targets built in code.
 
     Raises
     ------
     ConfigError
-        Naming the config file and target for a missing key, a non-positive target, an
-        unknown unit, a bad deadline, an empty layer list or a duplicate id.
+        Listing every problem, each naming the target and key.
     """
-    where = str(config.path) if config.path else "config"
-    raw = config.section("targets")
-    if isinstance(raw, Mapping):
-        raw = (raw,) if raw else ()
-    if not raw:
-        raise ConfigError(
-            f"{where}: no [[targets]] tables; add one per target (id, name_zh, name_en, target, "
-            "unit, measure, layers, deadline) — see docs/targets.md."
-        )
-    out: list[Target] = []
-    seen: set[str] = set()
-    for n, item in enumerate(raw, start=1):
-        label = f"{where}: [[targets]] #{n}" + (f" (id {item.get('id')!r})" if "id" in item else "")
-        missing = [k for k in _REQUIRED_KEYS if k not in item]
-        if missing:
-            raise ConfigError(f"{label}: missing key(s) {', '.join(missing)}; add them.")
-        tid = str(item["id"])
-        if tid in seen:
-            raise ConfigError(f"{label}: duplicate target id {tid!r}; target ids must be unique.")
-        seen.add(tid)
-        try:
-            value = float(item["target"])
-        except (TypeError, ValueError):
-            raise ConfigError(f"{label}: target = {item['target']!r} is not a number.") from None
-        if not np.isfinite(value) or value <= 0:
-            raise ConfigError(f"{label}: target = {item['target']!r} must be a positive number.")
-        unit = str(item["unit"])
-        if unit not in UNIT_LABELS:
-            raise ConfigError(f"{label}: unit = {unit!r} is not one of {', '.join(UNIT_LABELS)}.")
-        layers = item["layers"]
-        if isinstance(layers, str):
-            layers = (layers,)
-        layers = tuple(str(v) for v in layers)
-        if not layers:
-            raise ConfigError(f"{label}: layers is empty; list the project layers that count, e.g. [\"renewal_sites\"].")
-        deadline = item.get("deadline")
-        if deadline is not None:
-            if isinstance(deadline, dt.datetime):
-                deadline = deadline.date()
-            elif not isinstance(deadline, dt.date):
-                try:
-                    deadline = dt.date.fromisoformat(str(deadline))
-                except ValueError:
-                    raise ConfigError(
-                        f"{label}: deadline = {deadline!r} is not a date; write it as \"YYYY-MM-DD\"."
-                    ) from None
-        out.append(Target(
-            id=tid, name_zh=str(item["name_zh"]), name_en=str(item["name_en"]), target=value,
-            unit=unit, measure=str(item["measure"]), layers=layers, deadline=deadline,
-        ))
-    return tuple(out)
+    from .settings.reader import Problems
+    from .settings.targets import parse_targets as _parse
+
+    problems = Problems(where)
+    out = _parse(list(items), problems)
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems.messages))
+    return out
 
 
 def parse_as_of(value: Any) -> dt.date | None:
@@ -512,14 +451,6 @@ def _source(gdf: gpd.GeoDataFrame, default: str) -> str:
     return gdf.attrs.get("source", default)
 
 
-def _to_working(gdf: gpd.GeoDataFrame, config: Config, what: str) -> gpd.GeoDataFrame:
-    if gdf.crs is None:
-        raise CRSError(f"{what} have no CRS; load them with futiangis.load.load_layer (--source-crs).")
-    if not gdf.crs.equals(config.working_crs):
-        gdf = gdf.to_crs(config.working_crs)
-    return gdf
-
-
 def _measure_values(sites: gpd.GeoDataFrame, target: Target, warned: set, warnings: list) -> np.ndarray:
     """Per-site value of a target's measure (accounted GFA for gfa_new_m2)."""
     if target.measure == S.GFA_NEW_M2:
@@ -701,23 +632,23 @@ def _zone_warnings(sites: gpd.GeoDataFrame, splits: pd.DataFrame) -> list[Proble
     return warnings
 
 
-def run_target_accounting(
-    config: Config,
+def evaluate_targets(
+    sites: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    targets: tuple[Target, ...],
     *,
-    sites: gpd.GeoDataFrame | None = None,
-    zones: gpd.GeoDataFrame | None = None,
     as_of: Any = None,
 ) -> TargetResult:
-    """Evaluate every configured target against the renewal sites.
+    """Evaluate ``targets`` against the renewal ``sites``, broken down by ``zones``.
 
     Parameters
     ----------
-    config : Config
-        Supplies the targets (``[[targets]]``), the working CRS and the layers folder.
-    sites : GeoDataFrame, optional
-        Renewal sites (schema ``renewal_sites``); default: the shipped layer.
-    zones : GeoDataFrame, optional
-        CBD zones (schema ``cbd_zones``); default: the shipped layer.
+    sites : GeoDataFrame
+        Renewal sites (schema ``renewal_sites``), projected CRS in metres.
+    zones : GeoDataFrame
+        CBD zones (schema ``cbd_zones``), the same CRS.
+    targets : tuple of Target
+        The plan's targets (``Config.targets``, or :func:`parse_targets`).
     as_of : date or str, optional
         Evaluation date (``YYYY-MM-DD`` or a year); default: statuses as recorded.
 
@@ -728,22 +659,22 @@ def run_target_accounting(
     Raises
     ------
     ConfigError
-        If the targets are malformed or name a measure the sites do not have.
+        If there are no targets or one names a measure the sites do not have.
+    CRSError
+        If sites and zones are not in the same projected CRS (never reprojected here).
     LayerValidationError
         If a site has an unknown status or a negative value (naming the site).
-    LayerReadError
-        If a default layer is not shipped.
     """
-    from .load import load_shipped_layer
-
     as_of = parse_as_of(as_of)
-    targets = parse_targets(config)
-    if sites is None:
-        sites = load_shipped_layer("renewal_sites", config=config)
-    if zones is None:
-        zones = load_shipped_layer("cbd_zones", config=config)
-    sites = _to_working(sites, config, "sites")
-    zones = _to_working(zones, config, "zones")
+    if not targets:
+        raise ConfigError(
+            "no [[targets]] tables; add one per target (id, name_zh, name_en, target, "
+            "unit, measure, layers, deadline) — see docs/targets.md."
+        )
+    for frame, what in ((sites, "sites"), (zones, "zones")):
+        if frame.crs is None:
+            raise CRSError(f"{what} have no CRS; load them with futiangis.load.load_layer (--source-crs).")
+    require_same_crs(sites, zones, what="target accounting (sites and zones)")
     _check_sites(sites, _source(sites, "sites"))
     if S.ID not in zones.columns:
         raise LayerValidationError(_source(zones, "zones"), [Problem(

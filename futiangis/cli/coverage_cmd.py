@@ -6,13 +6,14 @@ import json
 import click
 
 from .. import schemas as S
-from ..coverage import SCENARIOS, THEMES, run_coverage
+from ..coverage import SCENARIOS, THEMES
+from ..project import run_coverage
 from ..io import write_layer
 from ..load import load_layer, load_raster
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, json_option
 
-_KIND = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
+_KIND = S.THEME_LAYER
 
 
 def _load(path, kind, config, **kwargs):

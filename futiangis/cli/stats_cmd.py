@@ -6,8 +6,8 @@ import json
 import click
 import numpy as np
 
-from ..join import stats_by
-from .main import get_config
+from ..project import stats_by
+from .context import get_config
 from .options import json_option
 
 

@@ -8,8 +8,9 @@ import click
 from ..errors import FutianGISError
 from ..load import load_layer
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
-from ..targets import parse_as_of, run_target_accounting
-from .main import get_config
+from ..project import run_target_accounting
+from ..targets import parse_as_of
+from .context import get_config
 from .options import echo_problems, encoding_option, json_option, layer_option, source_crs_option
 
 
