@@ -29,7 +29,7 @@ import pandas as pd
 import pyogrio
 from pyproj import CRS
 
-from .errors import LayerReadError, OutputError
+from ..errors import LayerReadError, OutputError
 
 __all__ = [
     "VECTOR_SUFFIXES",
