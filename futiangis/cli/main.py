@@ -19,6 +19,7 @@ import sys
 import click
 
 from ..errors import FutianGISError
+from .signals import install_signal_handlers
 
 #: command name -> (module in futiangis.cli, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -76,9 +77,9 @@ class FutianGroup(LazyGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, and SIGTERM / SIGHUP (cli/signals.py)
             click.echo("Interrupted; outputs already published are intact.", err=True)
-            ctx.exit(130)
+            ctx.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # noqa: BLE001 - last line of defence for the CLI
             if os.environ.get("FUTIANGIS_DEBUG"):
                 raise
@@ -106,6 +107,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
     Layers are measured in EPSG:4547 (CGCS2000 / GK CM 114E, metres).
     """
+    install_signal_handlers()
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
 
