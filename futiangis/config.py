@@ -23,17 +23,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .settings import (
-    CoverageSettings, CRSSettings, MapSettings, PathSettings, RegionSettings, Target,
-    TerrainSettings, ValidationSettings,
+    CoverageSettings, CRSSettings, MapSettings, PathSettings, RegionSettings, TerrainSettings,
+    ValidationSettings,
 )
 from .settings import core as _core
 from .settings.coverage import parse_coverage
 from .settings.reader import Problems, Table, freeze
-from .settings.targets import parse_targets
+from .settings.targets import check_targets
+
+if TYPE_CHECKING:
+    from .targets.spec import Target
 
 __all__ = [
     "Config",
@@ -147,6 +150,20 @@ def _parse_paths(data: Any, ctx: LoadContext) -> PathSettings:
     return value
 
 
+def _parse_targets(data: Any, ctx: LoadContext) -> tuple[Target, ...]:
+    before = len(ctx.problems.messages)
+    tables = check_targets(data, ctx.problems)
+    if not tables or len(ctx.problems.messages) > before:
+        return ()
+    from .targets.spec import parse_targets  # the home of Target and its rules
+
+    try:
+        return parse_targets(tables, where="[[targets]]")
+    except ConfigError as exc:
+        ctx.problems.add("[[targets]]", str(exc).removeprefix("[[targets]]: "))
+        return ()
+
+
 def _named(parse: Callable[[Table], Any], name: str) -> Callable[[Any, LoadContext], Any]:
     def run(data: Any, ctx: LoadContext) -> Any:
         table = Table(data, name, ctx.problems)
@@ -162,7 +179,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("crs", _parse_crs),
     Section("paths", _parse_paths),
     Section("validation", _named(_core.parse_validation, "validation")),
-    Section("targets", lambda data, ctx: parse_targets(data, ctx.problems), array=True),
+    Section("targets", _parse_targets, array=True),
     Section("coverage", _named(parse_coverage, "coverage")),
     Section("terrain", _named(_core.parse_terrain, "terrain")),
     Section("maps", _named(_core.parse_maps, "maps")),

@@ -257,22 +257,66 @@ class Project:
         *,
         sites: gpd.GeoDataFrame | None = None,
         zones: gpd.GeoDataFrame | None = None,
+        areas: gpd.GeoDataFrame | None = None,
         as_of: Any = None,
+        by: str | None = "subdistricts",
     ) -> TargetResult:
-        """Target accounting of ``[[targets]]`` against the renewal sites (default: the project's)."""
-        from .targets import evaluate_targets, parse_as_of
+        """Account ``[[targets]]`` against the sites (default: the project's layers).
+
+        Parameters
+        ----------
+        sites, zones : GeoDataFrame, optional
+            Sites (schema ``renewal_sites``) and CBD zones; default: the project's layers.
+        areas : GeoDataFrame, optional
+            Areas for ``by_area``; default: the project layer named by ``by``.
+        as_of : date or str, optional
+            Evaluation date (``YYYY-MM-DD`` or a year); default: each target's end.
+        by : {"subdistricts", "units"} or None
+            Which areas ``by_area`` uses (街道 or traffic zones); None: no area table.
+
+        Raises
+        ------
+        ConfigError
+            If there are no targets or one names a measure the sites do not have.
+        CRSError
+            If the layers are not all in the same projected CRS (never reprojected here).
+        """
+        from .crs import require_same_crs
+        from .errors import CRSError, LayerValidationError, Problem
+        from .targets import AREA_LAYERS, _source, account_targets, parse_as_of
 
         as_of = parse_as_of(as_of)
         if not self.config.targets:
             raise ConfigError(
                 f"{self.config.where}: no [[targets]] tables; add one per target (id, name_zh, "
-                "name_en, target, unit, measure, layers, deadline) — see docs/targets.md."
+                "name_en, target, unit, measure, layers, start, end) — see docs/targets.md."
             )
         if sites is None:
             sites = self.layer("renewal_sites")
         if zones is None:
             zones = self.layer("cbd_zones")
-        return evaluate_targets(sites, zones, self.config.targets, as_of=as_of)
+        if areas is None and by is not None:
+            kind = AREA_LAYERS.get(by, by)
+            areas = self.layer(kind) if self.has_layer(kind) else None
+        frames = {"sites": sites, "zones": zones, "areas": areas}
+        for what, frame in frames.items():
+            if frame is not None and frame.crs is None:
+                raise CRSError(f"{what} have no CRS; load them with futiangis.load.load_layer "
+                               "(--source-crs).")
+        require_same_crs(*(f for f in frames.values() if f is not None),
+                         what="target accounting (sites, zones, areas)")
+        if S.ID not in zones.columns:
+            raise LayerValidationError(_source(zones, "zones"), [Problem(
+                "missing_field", "zones need an 'id' column.", field=S.ID)])
+        result = account_targets(sites, zones, self.config.targets, as_of=as_of, areas=areas,
+                                 area_kind=by if areas is not None else None,
+                                 source=_source(sites, "sites"))
+        sources = {"sites": _source(sites, "sites"), "zones": _source(zones, "zones")}
+        if areas is not None:
+            sources["areas"] = _source(areas, by or "areas")
+        return dataclasses.replace(
+            result, illustrative=S.is_illustrative(sites) or S.is_illustrative(zones),
+            sources=sources)
 
     def terrain(
         self,

@@ -42,6 +42,14 @@ PLOT_RATIO = "plot_ratio"
 INDUSTRIAL_SHARE = "industrial_share"
 GFA_NEW_M2 = "gfa_new_m2"
 INVESTMENT_100M_CNY = "investment_100m_cny"  # 亿元 = 10^8 CNY
+SUPPLY_TYPE = "supply_type"
+PLANNED_DATE = "planned_date"
+APPROVED_DATE = "approved_date"
+START_DATE = "start_date"
+COMPLETED_DATE = "completed_date"
+INVESTMENT_BY_YEAR = "investment_by_year"
+# facilities beyond the district boundary (they serve land inside it)
+OUTSIDE_DISTRICT = "outside_district"
 # cbd zones
 DIRECTION = "direction"
 DIRECTION_ZH_COL = "direction_zh"
@@ -72,7 +80,8 @@ DIRECTION_ZH = MappingProxyType(
     {"core": "中心区", "east": "东扩", "south": "南拓", "west": "西延", "north": "北展"}
 )
 ACCURACY_CLASSES = ("open data", "digitized", "illustrative")
-PARK_CLASSES = ("comprehensive", "ecological", "community", "mountain", "wetland")
+PARK_CLASSES = ("comprehensive", "ecological", "community", "mountain", "wetland", "nature_reserve")
+SUPPLY_TYPES = ("urban_renewal", "new_land", "purchase_lease", "other")
 ROUTE_TYPES = ("greenway", "cycle_lane", "footway")
 USES = ("industrial", "office", "commercial", "mixed", "residential", "public")
 
@@ -181,8 +190,16 @@ _SCHEMAS = [
             FieldSpec(GFA_NEW_M2, "float", nullable=True, minimum=0, description="new industrial GFA, m²"),
             FieldSpec(INVESTMENT_100M_CNY, "float", nullable=True, minimum=0, description="investment, 亿元"),
             FieldSpec(ZONE_ID, "str", required=False, nullable=True),
+            FieldSpec(SUPPLY_TYPE, "str", required=False, nullable=True, allowed=SUPPLY_TYPES,
+                      description="where the space comes from (missing = urban_renewal)"),
+            FieldSpec(PLANNED_DATE, "date", required=False, nullable=True, description="date first planned"),
+            FieldSpec(APPROVED_DATE, "date", required=False, nullable=True, description="date approved"),
+            FieldSpec(START_DATE, "date", required=False, nullable=True, description="construction start"),
+            FieldSpec(COMPLETED_DATE, "date", required=False, nullable=True, description="date completed"),
+            FieldSpec(INVESTMENT_BY_YEAR, "str", required=False, nullable=True,
+                      description='yearly investment, 亿元: {"2014": 3.2, "2015": 4.1}'),
         ),
-        description="urban-renewal (城市更新) sites",
+        description="project sites: urban renewal (城市更新), new land, purchased/leased space",
     ),
     LayerSchema(
         "parks",

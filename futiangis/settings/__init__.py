@@ -10,10 +10,9 @@ from .core import (
     RegionSettings, TerrainSettings, ValidationSettings,
 )
 from .coverage import CoverageSettings, CoverageTheme, RadiusRule
-from .targets import Target
 
 __all__ = [
     "SHENZHEN_BBOX_WGS84", "FUTIAN_BBOX_WGS84",
     "CRSSettings", "PathSettings", "RegionSettings", "ValidationSettings", "TerrainSettings",
-    "MapSettings", "CoverageSettings", "CoverageTheme", "RadiusRule", "Target",
+    "MapSettings", "CoverageSettings", "CoverageTheme", "RadiusRule",
 ]
