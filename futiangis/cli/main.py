@@ -19,6 +19,7 @@ import sys
 import click
 
 from ..errors import FutianGISError
+from ..escape import escape_terminal
 from .signals import install_signal_handlers
 
 #: command name -> (module in futiangis.cli, one-line help shown by --help)
@@ -69,7 +70,7 @@ class FutianGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except FutianGISError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {escape_terminal(exc, keep_newlines=True)}", err=True)
             ctx.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
@@ -84,7 +85,7 @@ class FutianGroup(LazyGroup):
             if os.environ.get("FUTIANGIS_DEBUG"):
                 raise
             click.echo(
-                f"Internal error: {type(exc).__name__}: {exc}\n"
+                f"Internal error: {type(exc).__name__}: {escape_terminal(exc)}\n"
                 "This is a futiangis bug; re-run with FUTIANGIS_DEBUG=1 for details and report it.",
                 err=True,
             )
