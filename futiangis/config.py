@@ -114,6 +114,16 @@ class Config:
         """``[paths] maps``, absolute."""
         return self.paths.maps
 
+    @property
+    def district_layer(self) -> str:
+        """``[region] district_layer``."""
+        return self.region.district_layer
+
+    @property
+    def units_layer(self) -> str:
+        """``[region] units_layer``."""
+        return self.region.units_layer
+
 
 @dataclass
 class LoadContext:

@@ -57,6 +57,8 @@ KEY_PROJECTS = "key_projects"
 # stations
 PILES = "piles"
 DOCKS = "docks"
+# siting demand
+TRIP_ENDS = "trip_ends"
 # parks / routes
 PARK_CLASS = "park_class"
 ROUTE_TYPE = "route_type"
@@ -218,6 +220,18 @@ _SCHEMAS = [
         POINTS,
         _common(year=True, status=True) + (FieldSpec(DOCKS, "int", minimum=0),),
         description="public-bike stations",
+    ),
+    LayerSchema(
+        "bike_demand",
+        POINTS,
+        (
+            FieldSpec(ID, "str", description="grid cell id (100m_rRRR_cCCC)"),
+            FieldSpec(TRIP_ENDS, "int", minimum=0, description="departures + arrivals in the sample"),
+            FieldSpec("departures", "int", required=False, minimum=0),
+            FieldSpec("arrivals", "int", required=False, minimum=0),
+        ),
+        description="dockless-bike trip ends per grid cell (siting demand)",
+        allow_empty=False,
     ),
     LayerSchema(
         "network",

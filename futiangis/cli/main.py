@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build_cmd", "Compute targets, coverage and gradients and write the maps + index.html."),
     "coverage": ("coverage_cmd", "Share of each unit and of Futian within reach of a THEME facility."),
     "terrain": ("terrain_cmd", "Route gradients and park elevation ranges from the DEM."),
+    "site": ("site_cmd", "Where the next N charging stations / bike parkings / parks go."),
 }
 
 EXIT_ERROR = 1
