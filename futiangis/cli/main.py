@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("coverage_cmd", "Share of each unit and of Futian within reach of a THEME facility."),
     "terrain": ("terrain_cmd", "Route gradients and park elevation ranges from the DEM."),
     "site": ("site_cmd", "Where the next N charging stations / bike parkings / parks go."),
+    "access": ("access_cmd", "Network reach of THEME facilities (or the life circles) per unit."),
 }
 
 EXIT_ERROR = 1
