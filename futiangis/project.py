@@ -48,7 +48,9 @@ __all__ = [
 REQUIRED_LAYERS = ("district", "units")
 #: the layers drawn on the theme maps (each optional)
 THEME_LAYERS = ("cbd_zones", "renewal_sites", "parks", "slow_routes", "charging_stations",
-                "bike_stations")
+                "bike_stations", "subdistricts")
+#: theme layers drawn when present and not mentioned when absent
+_OPTIONAL_LAYERS = ("subdistricts",)
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,10 @@ class Project:
         catalog = self.catalog()
         for kind in THEME_LAYERS:
             if kind not in catalog or not catalog[kind].path.exists():
-                notes.append(f"layer {kind!r} is not in {self.layers_dir}: maps drawn without it.")
                 layers[kind] = None
+                if kind not in _OPTIONAL_LAYERS:
+                    notes.append(f"layer {kind!r} is not shipped (layers folder "
+                                 f"{self.layers_dir.name}/): maps drawn without it.")
                 continue
             layers[kind] = self.layer(kind)
         return layers, notes

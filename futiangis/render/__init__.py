@@ -1,48 +1,39 @@
-"""Rendering: interactive folium maps, static PNG figures and self-contained pages.
+"""Rendering: interactive folium maps, static PNG figures and their pages.
 
-EPSG:4326 (or GCJ-02 for the Gaode basemap) appears only here, at the last step;
-everything handed in is in the working CRS.
-
-Names are imported on first use (PEP 562), so ``import futiangis.render.basemaps``
-does not load folium, mapclassify or matplotlib.
+EPSG:4326 appears only here, at the last step; everything handed in is in the working
+CRS. The data model (:mod:`futiangis.render.model`) imports no drawing library; folium
+(:mod:`.maps`), matplotlib (:mod:`.static`) and mapclassify (:mod:`.legend`) load only
+when a map or a figure is drawn.
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-_EXPORTS = {
-    "BASEMAPS": "basemaps", "DEFAULT_BASEMAP": "basemaps", "Basemap": "basemaps",
-    "get_basemap": "basemaps",
-    "Classes": "legend", "LegendEntry": "legend", "LegendSection": "legend",
-    "classify": "legend", "palette": "legend",
-    "LayerSpec": "maps", "MapSpec": "maps", "Panel": "maps", "make_map": "maps",
-    "render_geojson": "geojson",
-    "external_references": "offline", "inline_assets": "offline",
-    "Field": "popups", "bilingual": "popups", "esc": "popups", "format_area_m2": "popups",
-    "format_value": "popups",
-    "Column": "tables", "table_html": "tables",
-}
+from .model import LayerSpec, LegendEntry, LegendSection, MapSpec, Panel, YearSlider
+from .popups import Field, bilingual, esc, format_area_m2, format_value
 
-__all__ = [*_EXPORTS, "page_html"]
+__all__ = [
+    "LayerSpec", "LegendEntry", "LegendSection", "MapSpec", "Panel", "YearSlider",
+    "Field", "bilingual", "esc", "format_area_m2", "format_value",
+    "make_map", "page_html",
+]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+def page_html(m: Any, *, offline: bool = False) -> str:
+    """The map's HTML page; with ``offline`` every script and style is inlined.
 
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
-def page_html(m, *, offline: bool = False) -> str:
-    """The map's HTML page; with ``offline`` every script and style is inlined."""
+    Without ``offline`` the page still refers to the CDNs; :func:`futiangis.build.build_maps`
+    points those references at the build's ``assets/`` folder instead
+    (:func:`futiangis.render.offline.localize_assets`).
+    """
     from .offline import inline_assets
 
     html = m.get_root().render()
     return inline_assets(html) if offline else html
+
+
+def __getattr__(name: str) -> Any:
+    if name == "make_map":
+        from .maps import make_map
+        return make_map
+    raise AttributeError(name)
