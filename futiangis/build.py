@@ -127,7 +127,8 @@ def compute_build_stats(config: Config | Project,
             stats.notes.append(f"{kind} not shipped: no {theme} coverage.")
             continue
         stats.coverage[theme] = project.coverage(
-            theme, units=layers["units"], facilities=layers[kind], district=layers["district"])
+            theme, units=layers["units"], facilities=layers[kind], district=layers["district"],
+            project_masks=True)
     parks_settings = config.coverage.theme("parks")
     if layers.get("parks") is not None and parks_settings is not None and parks_settings.radii:
         stats.park_radii = park_radii(layers["parks"], parks_settings.radii)

@@ -8,6 +8,8 @@ demand before and after, overall, per unit and per 街道.
 """
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -207,18 +209,20 @@ def _radius(theme: str, config: Config, radius_m: float | None, settings: Mappin
     if "new_radius_m" in settings:
         return float(settings["new_radius_m"])
     cov = config.coverage.theme(theme)
-    if cov is None or cov.radius_m is None:
+    if cov is None or cov.service_radius_m is None:
         raise ConfigError(
             f"{config.path}: no radius for new {theme} sites; set [siting.{theme}] new_radius_m "
             f"or [coverage.{theme}] radius_m, or pass --radius-m.")
-    return float(cov.radius_m)
+    return float(cov.service_radius_m)
 
 
 def _existing_radii(theme: str, existing: gpd.GeoDataFrame, config: Config, radius: float,
                     override: bool):
     if theme == "parks" and not override and not existing.empty:
         parks = config.coverage.theme("parks")
-        return park_radii(existing, parks.radii if parks is not None else ())
+        # GB/T 50563-2010 sizes; parks too small or not public park green space get NaN (not counted)
+        return park_radii(existing, parks.radii if parks is not None else (),
+                          exclude_classes=parks.exclude_classes if parks is not None else ("nature_reserve",))
     return radius
 
 
