@@ -24,7 +24,7 @@ def test_project_config_values(config):
     assert targets["renewal_investment"].target == 100
     assert config.coverage.theme("charging").radius_m == 900
     assert config.coverage.theme("parks").threshold == 0.8
-    assert [r.radius_m for r in config.coverage.theme("parks").radii] == [2000, 1000, 500, 300]
+    assert [r.radius_m for r in config.coverage.theme("parks").radii] == [500, 300]
 
 
 def test_the_toml_and_the_code_agree_on_defaults(config):
