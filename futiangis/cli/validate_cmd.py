@@ -7,7 +7,7 @@ from ..escape import escape_terminal
 from ..load import load_layer, load_raster
 from ..schemas import LAYER_KINDS
 from ..zonal import check_population_raster
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, encoding_option, layer_option, source_crs_option
 
 RASTER_KINDS = ("dem", "population")
