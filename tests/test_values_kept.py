@@ -247,7 +247,7 @@ def test_radius_option_rejects_non_finite_and_non_positive(value):
 
 
 def test_radius_api_names_the_setting(config):
-    from futiangis.coverage import run_coverage
+    from futiangis.project import run_coverage
 
     with pytest.raises(ValueError, match=r"radius_m = nan \(--radius-m or \[coverage\] radius_m\)"):
         run_coverage("charging", config, radius_m=float("nan"))
