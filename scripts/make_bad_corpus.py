@@ -897,6 +897,44 @@ def build_nothing_lost(out: Path) -> None:
                  message=r"csv_utf8_chinese\.csv is a file, not a folder",
                  fix="Choose an output folder that is not inside a file.",
                  description="build --out under a regular file (an internal error before)")
+    # ---- settings (typed schema of futiangis.toml): each exits 1 naming its key ------------
+    settings = [
+        ("cfg_threshold_above_1.toml", "[coverage.parks]\nthreshold = 1.5\nradius_m = 500\n",
+         r"\[coverage\.parks\] threshold = 1\.5 must be at most 1", "a threshold of 150 %"),
+        ("cfg_threshold_negative.toml", "[coverage.parks]\nthreshold = -0.2\nradius_m = 500\n",
+         r"\[coverage\.parks\] threshold = -0\.2 must be at least 0", "a negative threshold"),
+        ("cfg_target_true.toml", "[[targets]]\nid = 't'\nname_zh = 'x'\nname_en = 'x'\ntarget = true\n"
+         "unit = 'm2'\nmeasure = 'gfa_new_m2'\nlayers = ['renewal_sites']\n",
+         r"target = true is not a number", "a target of true"),
+        ("cfg_unknown_key.toml", "[coverage.bike]\nradius_m = 300\ntreshold = 0.8\n",
+         r"\[coverage\.bike\] treshold: unknown key\. Did you mean 'threshold'\?", "the typo treshold"),
+        ("cfg_working_3857.toml", "[crs]\nworking = 'EPSG:3857'\n",
+         r"\[crs\] working: 'EPSG:3857' has a scale error", "Web Mercator as the working CRS"),
+        ("cfg_radius_text.toml", "[coverage.charging]\nradius_m = \"900 m\"\n",
+         r"\[coverage\.charging\] radius_m = '900 m' is not a number", "a radius written as text"),
+    ]
+    for name, text, message, what in settings:
+        (out / name).write_text(text, encoding="utf-8")
+        command_case(f"setting_{name[4:-5]}", files=[name], args=["--config", f"{{bad}}/{name}", "layers"],
+                     message=message, fix="Correct the key named in the message.",
+                     description=f"futiangis.toml with {what}")
+    gbk = '[coverage.bike]\nradius_m = 300\nstandard = "公共自行车站点间距约 300 m"\n'
+    (out / "cfg_gbk.toml").write_bytes(gbk.encode("gbk"))
+    (out / "cfg_utf16.toml").write_bytes(gbk.encode("utf-16"))
+    command_case("setting_file_gbk", files=["cfg_gbk.toml"], args=["--config", "{bad}/cfg_gbk.toml", "layers"],
+                 message=r"line 3 is GBK/GB18030 .* must be UTF-8", fix="Save the config as UTF-8.",
+                 description="futiangis.toml saved as GBK by Notepad (an internal error before)")
+    command_case("setting_file_utf16", files=["cfg_utf16.toml"],
+                 args=["--config", "{bad}/cfg_utf16.toml", "layers"],
+                 message=r"saved as UTF-16; save it as UTF-8", fix="Save the config as UTF-8.",
+                 description="futiangis.toml saved as UTF-16 (an internal error before)")
+    bom = '[paths]\nlayers = "../../../layers"\n[coverage.bike]\nradius_m = 300\nstandard = "间距约 300 m"\n'
+    (out / "cfg_utf8_bom.toml").write_bytes(b"\xef\xbb\xbf" + bom.encode("utf-8"))
+    command_case("setting_file_utf8_bom", files=["cfg_utf8_bom.toml"], exit_code=0,
+                 args=["--config", "{bad}/cfg_utf8_bom.toml", "layers"], message=r"Layers in .*layers",
+                 fix="Nothing to fix: UTF-8 with a BOM is read (it gave 'Invalid statement' before).",
+                 description="futiangis.toml saved as UTF-8 with BOM (accepted)")
+
     # renewal sites whose field name and values are formulas: target --out must write them inert
     props = {**_attrs("renewal_sites", 1), "status": "completed", "name_zh": "=cmd|' /C calc'!A0",
              "name_en": "@SUM(1;2)", '=HYPERLINK("http://example.invalid/?"&A1;"x")': "+1+1"}
