@@ -42,6 +42,9 @@ PLOT_RATIO = "plot_ratio"
 INDUSTRIAL_SHARE = "industrial_share"
 GFA_NEW_M2 = "gfa_new_m2"
 INVESTMENT_100M_CNY = "investment_100m_cny"  # 亿元 = 10^8 CNY
+APPROVED_DATE = "approved_date"  # 批准时间, as written (a date or a year)
+COMPLETED_DATE = "completed_date"  # 竣工时间
+DEMOLITION_AREA_M2 = "demolition_area_m2"  # 拆除用地面积, as reported (the measured land is area_m2)
 # cbd zones
 DIRECTION = "direction"
 DIRECTION_ZH_COL = "direction_zh"
@@ -100,23 +103,31 @@ class LayerSchema:
     id_field: str = ID
     description: str = ""
     allow_empty: bool = False
+    # at least one of each group of columns must be present (e.g. GFA or plot ratio)
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # optional counts whose absence means "unknown" (column added empty, said once)
+    unknown_ok: tuple[str, ...] = ()
 
     def field_map(self) -> Mapping[str, FieldSpec]:
         """Return the fields keyed by name."""
         return {f.name: f for f in self.fields}
 
 
-def _common(*, year: bool = False, status: bool = False) -> tuple[FieldSpec, ...]:
+def _common(*, year: bool = False, status: bool = False,
+            status_required: bool = False) -> tuple[FieldSpec, ...]:
+    # Required means used (issue 11): ids are generated when absent, names fall back
+    # (name_en -> name_zh -> id, said once), so only what an analysis uses is required.
     specs = [
-        FieldSpec(ID, "str", description="unique feature id"),
-        FieldSpec(NAME_ZH, "str", description="Chinese name (shown first)"),
-        FieldSpec(NAME_EN, "str", description="English name"),
+        FieldSpec(ID, "str", required=False, description="unique feature id"),
+        FieldSpec(NAME_ZH, "str", required=False, nullable=True, description="Chinese name (shown first)"),
+        FieldSpec(NAME_EN, "str", required=False, nullable=True, description="English name"),
         FieldSpec(ACCURACY, "str", required=False, description="open data / digitized ±N m / illustrative"),
         FieldSpec(SOURCE, "str", required=False, nullable=True, description="where the feature came from"),
         FieldSpec(ILLUSTRATIVE, "bool", required=False, description="true for illustrative, not official, data"),
     ]
     if status:
-        specs.append(FieldSpec(STATUS, "str", allowed=STATUS_VALUES, description="planning status"))
+        specs.append(FieldSpec(STATUS, "str", required=status_required, allowed=STATUS_VALUES,
+                               description="planning status"))
     if year:
         specs.append(FieldSpec(YEAR, "int", required=False, nullable=True, minimum=1979, maximum=2100))
     return tuple(specs)
@@ -135,8 +146,10 @@ _SCHEMAS = [
     LayerSchema(
         "charging_stations",
         POINTS,
-        _common() + (FieldSpec(PILES, "int", minimum=0, description="number of charging piles"),),
+        _common() + (FieldSpec(PILES, "int", required=False, nullable=True, minimum=0,
+                               description="number of charging piles"),),
         description="public EV charging stations",
+        unknown_ok=(PILES,),
     ),
     LayerSchema(
         "cbd_zones",
@@ -152,34 +165,45 @@ _SCHEMAS = [
     LayerSchema(
         "renewal_sites",
         POLYGONS,
-        _common(year=True, status=True)
+        _common(year=True, status=True, status_required=True)
         + (
             FieldSpec(USE, "str", required=False, allowed=USES),
-            FieldSpec(PLOT_RATIO, "float", nullable=True, minimum=0, description="容积率 FAR"),
+            FieldSpec(PLOT_RATIO, "float", required=False, nullable=True, minimum=0, description="容积率 FAR"),
             FieldSpec(INDUSTRIAL_SHARE, "float", required=False, nullable=True, minimum=0, maximum=1),
-            FieldSpec(GFA_NEW_M2, "float", nullable=True, minimum=0, description="new industrial GFA, m²"),
-            FieldSpec(INVESTMENT_100M_CNY, "float", nullable=True, minimum=0, description="investment, 亿元"),
+            FieldSpec(GFA_NEW_M2, "float", required=False, nullable=True, minimum=0,
+                      description="new industrial GFA, m²"),
+            FieldSpec(INVESTMENT_100M_CNY, "float", required=False, nullable=True, minimum=0,
+                      description="investment, 亿元"),
             FieldSpec(ZONE_ID, "str", required=False, nullable=True),
+            FieldSpec(APPROVED_DATE, "str", required=False, nullable=True, description="批准时间"),
+            FieldSpec(COMPLETED_DATE, "str", required=False, nullable=True, description="竣工时间"),
+            FieldSpec(DEMOLITION_AREA_M2, "float", required=False, nullable=True, minimum=0,
+                      description="拆除用地面积 as reported, m²"),
         ),
         description="urban-renewal (城市更新) sites",
+        one_of=((GFA_NEW_M2, PLOT_RATIO),),
+        unknown_ok=(GFA_NEW_M2, PLOT_RATIO, INVESTMENT_100M_CNY),
     ),
     LayerSchema(
         "parks",
         POLYGONS,
-        _common(year=True, status=True) + (FieldSpec(PARK_CLASS, "str", allowed=PARK_CLASSES),),
+        _common(year=True, status=True)
+        + (FieldSpec(PARK_CLASS, "str", required=False, nullable=True, allowed=PARK_CLASSES),),
         description="parks (existing and planned)",
     ),
     LayerSchema(
         "slow_routes",
         LINES,
-        _common(year=True, status=True) + (FieldSpec(ROUTE_TYPE, "str", allowed=ROUTE_TYPES),),
+        _common(year=True, status=True)
+        + (FieldSpec(ROUTE_TYPE, "str", required=False, nullable=True, allowed=ROUTE_TYPES),),
         description="walking / cycling routes (slow-traffic system)",
     ),
     LayerSchema(
         "bike_stations",
         POINTS,
-        _common(year=True, status=True) + (FieldSpec(DOCKS, "int", minimum=0),),
+        _common(year=True, status=True) + (FieldSpec(DOCKS, "int", required=False, nullable=True, minimum=0),),
         description="public-bike stations",
+        unknown_ok=(DOCKS,),
     ),
     LayerSchema(
         "generic",

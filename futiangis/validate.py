@@ -37,6 +37,8 @@ class PreparedLayer:
     warnings: list[Problem] = field(default_factory=list)
     repairs: list[Problem] = field(default_factory=list)
     source_crs: str = ""
+    # what was mapped or converted on the way in ("mapped 名称 → name_zh"), to be printed
+    notes: list[str] = field(default_factory=list)
 
 
 def feature_labels(gdf: gpd.GeoDataFrame, id_field: str = S.ID) -> pd.Series:
@@ -347,16 +349,52 @@ def _check_fields(gdf, schema: LayerSchema, labels, col: _Collector):
                 )
         if spec.allowed is not None:
             vals = typed.astype("string")
-            unknown = vals.notna() & ~vals.isin(spec.allowed)
-            for i in np.flatnonzero(unknown.fillna(False).to_numpy()):
+            unknown = (vals.notna() & ~vals.isin(spec.allowed)).fillna(False).to_numpy()
+            # each unknown word once, with its count (a 300-row table with one new word
+            # is one line, not 300)
+            for value in pd.unique(vals[unknown]):
+                rows = np.flatnonzero(unknown & (vals == value).fillna(False).to_numpy())
+                more = (f" ({len(rows)} features: {', '.join(labels.iloc[rows[:5]])}"
+                        f"{' …' if len(rows) > 5 else ''})" if len(rows) > 1 else "")
                 col.add(
                     "unknown_value",
-                    f"value {vals.iloc[i]!r} is not one of {', '.join(spec.allowed)}.",
-                    labels.iloc[i],
+                    f"value {value!r} is not one of {', '.join(spec.allowed)}{more}. Correct "
+                    f"it, or say what it means in futiangis.toml: [values.{spec.name}] "
+                    f"{_toml_key(value)} = \"{spec.allowed[0]}\".",
+                    labels.iloc[rows[0]],
                     spec.name,
                 )
         out[spec.name] = typed
+    for group in schema.one_of:
+        if not any(name in gdf.columns for name in group):
+            col.add(
+                "missing_field",
+                f"needs at least one of {' or '.join(group)}; add one of these columns (or "
+                f"map yours with --field {group[0]}=COLUMN). Columns present: "
+                f"{', '.join(c for c in gdf.columns if c != gdf.geometry.name) or 'none'}.",
+                field=group[0],
+            )
+    specs = schema.field_map()
+    for name in schema.unknown_ok:
+        spec = specs[name]
+        if name not in out.columns:
+            out[name] = pd.Series(pd.NA if spec.dtype == "int" else np.nan, index=out.index,
+                                  dtype="Int64" if spec.dtype == "int" else "float64")
+        if name in (S.PILES, S.DOCKS):
+            n = int(out[name].isna().sum())
+            if n:
+                col.add(
+                    "unknown_quantity",
+                    f"{n} of {len(out)} features have no {name} count: shown as unknown "
+                    f"(未知); totals and densities count only the known ones.",
+                    field=name, severity="warning",
+                )
     return out
+
+
+def _toml_key(value: str) -> str:
+    text = str(value)
+    return text if text.replace("_", "").replace("-", "").isalnum() and text.isascii() else '"' + text.replace('"', '\\"') + '"'
 
 
 def _check_ids(gdf, schema: LayerSchema, col: _Collector):

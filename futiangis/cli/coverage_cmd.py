@@ -10,13 +10,14 @@ from ..coverage import SCENARIOS, THEMES, run_coverage
 from ..io import write_layer
 from ..load import load_layer, load_raster
 from .main import get_config
-from .options import echo_problems, json_option
+from .options import echo_notes, echo_problems, field_option, json_option, layer_option, sheet_option
 
 _KIND = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
 
 
 def _load(path, kind, config, **kwargs):
     prepared = load_layer(path, kind, config=config, **kwargs)
+    echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
 
@@ -47,10 +48,13 @@ def _pct(value) -> str:
               help="current: only completed facilities count; planned: all statuses.")
 @click.option("--gaps", "gaps_out", type=click.Path(dir_okay=False), default=None,
               help="Write the gap polygons (largest first) to a .gpkg or .geojson file.")
+@layer_option
+@sheet_option
+@field_option
 @json_option
 @click.pass_context
 def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
-            population_path, residential_path, scenario, gaps_out, as_json) -> None:
+            population_path, residential_path, scenario, gaps_out, layer, sheet, fields, as_json) -> None:
     """Share of each unit and of Futian within reach of a THEME facility.
 
     Buffers are unioned once before any area is measured (overlaps count once), in
@@ -59,7 +63,8 @@ def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encod
     config = get_config(ctx)
     units = _load(units_path, "units", config) if units_path else None
     facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
-                        encoding=encoding) if facilities_path else None)
+                        encoding=encoding, layer=layer, sheet=sheet, fields=fields)
+                  if facilities_path else None)
     residential = _load(residential_path, "generic", config) if residential_path else None
     population = load_raster(population_path, config=config) if population_path else None
     kwargs = dict(units=units, facilities=facilities, radius_m=radius_m,

@@ -6,7 +6,8 @@ import click
 from ..io import write_layer
 from ..load import load_layer
 from .main import get_config
-from .options import echo_problems, encoding_option, kind_option, layer_option, source_crs_option
+from .options import (echo_notes, echo_problems, encoding_option, field_option, kind_option, layer_option,
+                      sheet_option, source_crs_option)
 
 
 @click.command("import")
@@ -17,14 +18,18 @@ from .options import echo_problems, encoding_option, kind_option, layer_option, 
 @source_crs_option
 @encoding_option
 @layer_option
+@sheet_option
+@field_option
 @click.option("--fix", is_flag=True, help="Repair invalid geometries with make_valid (reported).")
 @click.pass_context
-def command(ctx, path, kind, out, source_crs, encoding, layer, fix) -> None:
+def command(ctx, path, kind, out, source_crs, encoding, layer, sheet, fields, fix) -> None:
     """Validate PATH as a KIND layer and write it, converted, to OUT."""
     config = get_config(ctx)
     prepared = load_layer(
-        path, kind, config=config, layer=layer, source_crs=source_crs, encoding=encoding, fix=fix
+        path, kind, config=config, layer=layer, source_crs=source_crs, encoding=encoding, fix=fix,
+        sheet=sheet, fields=fields,
     )
+    echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     written = write_layer(prepared.gdf, out, layer=kind)
     click.echo(

@@ -10,7 +10,8 @@ from ..load import load_layer
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of, run_target_accounting
 from .main import get_config
-from .options import echo_problems, encoding_option, json_option, layer_option, source_crs_option
+from .options import (echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option,
+                      sheet_option, source_crs_option)
 
 
 def _as_of(ctx, param, value):
@@ -34,9 +35,12 @@ def _as_of(ctx, param, value):
 @source_crs_option
 @encoding_option
 @layer_option
+@sheet_option
+@field_option
 @json_option
 @click.pass_context
-def command(ctx, sites_path, zones_path, as_of, out_dir, source_crs, encoding, layer, as_json) -> None:
+def command(ctx, sites_path, zones_path, as_of, out_dir, source_crs, encoding, layer, sheet, fields,
+            as_json) -> None:
     """How far the renewal sites are from the targets (100万㎡ / 60万㎡ / 100亿元 by default).
 
     Counts new floor area (GFA): completed = achieved, under construction / approved =
@@ -46,7 +50,8 @@ def command(ctx, sites_path, zones_path, as_of, out_dir, source_crs, encoding, l
     sites = zones = None
     if sites_path:
         prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
-                              source_crs=source_crs, encoding=encoding)
+                              source_crs=source_crs, encoding=encoding, sheet=sheet, fields=fields)
+        echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         sites = prepared.gdf
         sites.attrs["source"] = prepared.source
