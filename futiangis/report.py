@@ -14,12 +14,13 @@ import io as _stdio
 import math
 import re
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from .errors import Problem
-from .io import write_bytes_atomic, write_text_atomic
+from .io import atomic_output_dir, write_bytes_atomic, write_text_atomic
 from .targets import ACCOUNTING_RULES, COLUMNS, UNIT_LABELS, TargetResult
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "build_xlsx",
     "build_markdown",
     "build_progress_chart",
+    "write_target_files",
     "write_target_report",
 ]
 
@@ -343,26 +345,46 @@ def build_progress_chart(result: TargetResult, *, dpi: int = 120) -> bytes:
 # ---------------------------------------------------------------------------------------
 # writing
 # ---------------------------------------------------------------------------------------
-def write_target_report(result: TargetResult, out_dir: str | Path) -> list[Path]:
-    """Write every table as CSV, the XLSX, the Markdown and the PNG chart into ``out_dir``.
+def write_target_files(result: TargetResult, folder: str | Path) -> list[Path]:
+    """Write every table as CSV, the XLSX, the Markdown and the PNG chart into ``folder``.
 
-    Each file is written atomically (temporary file, then rename); other files already
-    in ``out_dir`` are left alone.
+    ``folder`` is a staging folder (of :func:`write_target_report` or of ``build``): files
+    are written one by one, so publish the folder as a whole.
+    """
+    folder = Path(folder)
+    tables = report_tables(result)
+    written = [write_bytes_atomic(table_to_csv(t), folder / f"{name}.csv") for name, t in tables.items()]
+    written.append(write_bytes_atomic(build_xlsx(tables, notes=_notes(result)), folder / REPORT_FILES["xlsx"]))
+    written.append(write_text_atomic(build_markdown(result), folder / REPORT_FILES["markdown"]))
+    written.append(write_bytes_atomic(build_progress_chart(result), folder / REPORT_FILES["chart"]))
+    return written
+
+
+def write_target_report(
+    result: TargetResult,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    protected: Iterable[tuple[str | Path, str]] = (),
+) -> list[Path]:
+    """Publish the report folder ``out_dir`` as a whole: CSV per table, XLSX, Markdown, PNG.
+
+    The folder is built in a staging folder and swapped in (:func:`futiangis.outputs.atomic_output_dir`):
+    a failed run (a full disk, Ctrl-C) leaves the previous report byte-identical. It is
+    written only when new, empty or a previous futiangis output, unless ``force``; never
+    over a ``protected`` path or a parent of one.
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written (at their published place).
 
     Raises
     ------
     OutputError
-        If a file cannot be written.
+        If the folder may not or cannot be written; nothing was changed.
     """
-    out_dir = Path(out_dir)
-    tables = report_tables(result)
-    written = [write_bytes_atomic(table_to_csv(t), out_dir / f"{name}.csv") for name, t in tables.items()]
-    written.append(write_bytes_atomic(build_xlsx(tables, notes=_notes(result)), out_dir / REPORT_FILES["xlsx"]))
-    written.append(write_text_atomic(build_markdown(result), out_dir / REPORT_FILES["markdown"]))
-    written.append(write_bytes_atomic(build_progress_chart(result), out_dir / REPORT_FILES["chart"]))
-    return written
+    out = Path(out_dir)
+    with atomic_output_dir(out, force=force, protected=protected) as staging:
+        names = [p.relative_to(staging) for p in write_target_files(result, staging)]
+    return [out / n for n in names]

@@ -55,6 +55,16 @@ DOCKS = "docks"
 # parks / routes
 PARK_CLASS = "park_class"
 ROUTE_TYPE = "route_type"
+# street networks (network.py / access.py)
+EDGE_ID = "edge_id"
+EDGE_U = "u"
+EDGE_V = "v"
+NODE_ID = "node_id"
+COST_M = "cost_m"
+LINE_ID = "line_id"
+GRADE_SEPARATED = "grade_separated"
+REACHED_LENGTH_M = "reached_length_m"
+SNAP_M = "snap_m"
 
 STATUS_VALUES = ("planned", "approved", "under_construction", "completed")
 STATUS_ZH = MappingProxyType(
@@ -133,6 +143,12 @@ def _common(*, year: bool = False, status: bool = False,
     return tuple(specs)
 
 
+_NETWORK_FIELDS = (
+    FieldSpec(ID, "str", required=False),
+    FieldSpec(SOURCE, "str", required=False, nullable=True),
+    FieldSpec(ILLUSTRATIVE, "bool", required=False),
+)
+
 _SCHEMAS = [
     LayerSchema(
         "district", POLYGONS, _common(), description="Futian District boundary (福田区)"
@@ -204,6 +220,24 @@ _SCHEMAS = [
         _common(year=True, status=True) + (FieldSpec(DOCKS, "int", required=False, nullable=True, minimum=0),),
         description="public-bike stations",
         unknown_ok=(DOCKS,),
+    ),
+    LayerSchema(
+        "network",
+        LINES,
+        _NETWORK_FIELDS,
+        description="walk/cycle network: road centrelines, footpaths, slow routes (any fields)",
+    ),
+    LayerSchema(
+        "arterial_network",
+        LINES,
+        _NETWORK_FIELDS + (FieldSpec("origin", "str", required=False),),
+        description="the shipped coarse arterial network (derived from traffic-zone edges)",
+    ),
+    LayerSchema(
+        "metro_stations",
+        POINTS,
+        _common() + (FieldSpec("lines", "str", required=False, nullable=True),),
+        description="metro (subway) stations",
     ),
     LayerSchema(
         "generic",

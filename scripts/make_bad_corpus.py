@@ -74,14 +74,17 @@ def _attrs(kind: str, i: int) -> dict:
         "parks": {"status": "completed", "park_class": "community", "year": 2012},
         "slow_routes": {"status": "planned", "route_type": "greenway", "year": 2015},
         "bike_stations": {"status": "completed", "docks": 20, "year": 2013},
+        "network": {},
+        "arterial_network": {"origin": "traffic_zone_edge"},
+        "metro_stations": {"lines": "1"},
     }[kind]
     return {**base, **extra}
 
 
 def _geom(kind: str, i: int):
-    if kind in ("charging_stations", "bike_stations"):
+    if kind in ("charging_stations", "bike_stations", "metro_stations"):
         return Point(X0 + 150.0 * i, Y0 + 40.0 * i)
-    if kind == "slow_routes":
+    if kind in ("slow_routes", "network", "arterial_network"):
         return LineString([(X0, Y0 + 200.0 * i), (X0 + 300.0, Y0 + 200.0 * i + 40.0)])
     return _box(250.0 * i, 0.0)
 
@@ -408,6 +411,33 @@ def build(out: Path) -> None:
                  r"layer takes LineString / MultiLineString",
          fix="Split the layer by geometry type; keep only the lines as slow_routes.",
          description="lines, a point and a polygon in one routes layer")
+
+    g = _layer("network", 3)
+    g = g.set_geometry([_geom("network", 1), _geom("network", 2), Point(X0, Y0)], crs=4547)
+    _write(g, out / "gpkg_network_with_point.gpkg", promote_to_multi=False)
+    case("network_with_point", file="gpkg_network_with_point.gpkg", reader="GeoPackage",
+         kind="network", outcome="error", code="wrong_geometry_type",
+         message=r"gpkg_network_with_point\.gpkg: feature net_3: geometry is Point; a network "
+                 r"layer takes LineString / MultiLineString",
+         fix="Keep only the street centrelines/paths (lines) in the network layer.",
+         description="a point (e.g. a junction marker) exported into a street network")
+
+    g = _layer("arterial_network", 2)
+    g = g.set_geometry([_geom("arterial_network", 1), _box(0, 600)], crs=4547).to_crs(4326)
+    _write(g, out / "geojson_arterial_polygon.geojson")
+    case("arterial_network_polygon", file="geojson_arterial_polygon.geojson", reader="GeoJSON",
+         kind="arterial_network", outcome="error", code="wrong_geometry_type",
+         message=r"geojson_arterial_polygon\.geojson: feature art_2: geometry is Polygon",
+         fix="Give road centrelines, not road-surface polygons (export the centreline layer).",
+         description="a road-surface polygon in a centreline layer")
+
+    g = _layer("metro_stations", 3).drop(columns=["name_zh"]).to_crs(4326)
+    _write(g, out / "geojson_metro_no_name.geojson")
+    case("metro_stations_missing_name", file="geojson_metro_no_name.geojson", reader="GeoJSON",
+         kind="metro_stations", outcome="error", code="missing_field",
+         message=r"geojson_metro_no_name\.geojson: field 'name_zh': required field is missing",
+         fix="Add a name_zh column with the station names (站名).",
+         description="metro stations without their Chinese names")
 
     g = _layer("charging_stations", 2)
     g = g.set_geometry([_geom("charging_stations", 1),

@@ -24,6 +24,7 @@ from futiangis.build import MAPS_README, build_maps
 from futiangis.cli.main import cli
 from futiangis.config import load_config
 from futiangis.errors import LayerValidationError
+from futiangis.io.outputs import MARKER_TEXT, OUTPUT_MARKER
 from futiangis.render.offline import external_references
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -95,7 +96,8 @@ def test_build_writes_every_page_and_index(project):
     root, _, result = project
     out = root / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{k}.html" for k in PAGES] + ["index.html", "build.json", "README.md", "data", "reports"])
+        [f"{k}.html" for k in PAGES] + ["index.html", "build.json", "README.md", "data", "reports",
+                                        OUTPUT_MARKER])
     assert [p["key"] for p in result.pages] == list(PAGES)
     index = (out / "index.html").read_text(encoding="utf-8")
     for key in PAGES:
@@ -172,11 +174,12 @@ def test_failed_build_keeps_previous_maps(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.html").write_text("old maps", encoding="utf-8")
+    (out / OUTPUT_MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # a previous build
     with pytest.raises(LayerValidationError, match="renewal_sites"):
         build_maps(config, out_dir=out, static=False)
-    assert sorted(p.name for p in out.iterdir()) == ["previous.html"]
+    assert sorted(p.name for p in out.iterdir()) == [OUTPUT_MARKER, "previous.html"]
     assert (out / "previous.html").read_text(encoding="utf-8") == "old maps"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no staging left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no staging left
 
 
 def test_successful_build_replaces_folder_and_maps_without_theme_layers(tmp_path):
@@ -184,6 +187,7 @@ def test_successful_build_replaces_folder_and_maps_without_theme_layers(tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (out / "stale.html").write_text("stale", encoding="utf-8")
+    (out / OUTPUT_MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # a previous build
     result = build_maps(config, out_dir=out, static=True, basemap="none")
     names = {p.name for p in out.iterdir()}
     assert "stale.html" not in names

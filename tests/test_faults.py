@@ -25,10 +25,11 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-import futiangis.io as fio
+import futiangis.io.outputs as fout
 from futiangis.cli.main import cli
 from futiangis.errors import OutputError
 from futiangis.io import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
+from futiangis.io.outputs import MARKER_TEXT, OUTPUT_MARKER
 
 from conftest import box_layer
 
@@ -60,7 +61,7 @@ def test_write_failing_part_way_keeps_previous_file(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Path, "write_bytes", half_then_disk_full)
-    with pytest.raises(OutputError, match=r"report\.md: cannot write \(No space left on device\); nothing was changed"):
+    with pytest.raises(OutputError, match=r"report\.md: cannot write \(disk full \(No space left on device\)\); nothing was changed"):
         write_text_atomic("new report " * 1000, target)
     monkeypatch.undo()
     assert target.read_text() == "previous report\n"
@@ -74,7 +75,7 @@ def test_rename_failing_keeps_previous_file(tmp_path, monkeypatch):
     def refuse(src, dst):
         raise OSError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(fio.os, "replace", refuse)
+    monkeypatch.setattr(fout.os, "replace", refuse)
     with pytest.raises(OutputError, match="Permission denied"):
         write_bytes_atomic(b"id,value\nb,2\n", target)
     assert target.read_bytes() == b"id,value\na,1\n"
@@ -90,13 +91,14 @@ def test_layer_write_failing_part_way_keeps_previous_layer(tmp_path, monkeypatch
 
     def write_then_crash(self, filename, *args, **kwargs):
         real_to_file(self.iloc[:1], filename, *args, **kwargs)  # a partial file on disk
-        assert Path(filename).exists() and Path(filename).parent == tmp_path
+        # the partial file lies inside the output's own (hidden) staging folder
+        assert Path(filename).exists() and Path(filename).parent.parent == tmp_path
         raise RuntimeError("GDAL: disk I/O error")
 
     monkeypatch.setattr(gpd.GeoDataFrame, "to_file", write_then_crash)
     new = box_layer([(0, 0, 10, 10)] * 3, ids=["n1", "n2", "n3"])
     with pytest.raises(OutputError, match=r"cannot write \(RuntimeError: GDAL: disk I/O error\); nothing was changed"):
-        write_layer(new, target)
+        write_layer(new, target, overwrite=True)
     monkeypatch.undo()
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
@@ -115,7 +117,7 @@ def test_interrupt_during_layer_write_keeps_previous_layer(tmp_path, monkeypatch
 
     monkeypatch.setattr(gpd.GeoDataFrame, "to_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        write_layer(box_layer([(0, 0, 10, 10)]), target)
+        write_layer(box_layer([(0, 0, 10, 10)]), target, overwrite=True)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parks.gpkg"]
 
@@ -136,7 +138,7 @@ _FSIZE_SCRIPT = textwrap.dedent("""
             boxes = [shapely.box(495000 + i, 2493500, 495000 + i + 0.5, 2493500 + 0.5) for i in range(5000)]
             gdf = gpd.GeoDataFrame({"id": [f"n{i}" for i in range(5000)], "note": ["y" * 50] * 5000},
                                    geometry=boxes, crs=4547)
-            write_layer(gdf, target)
+            write_layer(gdf, target, overwrite=True)
     except OutputError as exc:
         print("OutputError:", exc)
         sys.exit(1)
@@ -189,7 +191,9 @@ def test_cli_import_failing_write_keeps_previous_output(tmp_path, monkeypatch):
 # output folders
 # ---------------------------------------------------------------------------------------
 def _previous_folder(folder: Path) -> dict[str, str]:
+    """A previous futiangis output (it carries the marker)."""
     folder.mkdir()
+    (folder / OUTPUT_MARKER).write_text(MARKER_TEXT)
     (folder / "index.html").write_text("<html>previous build</html>")
     (folder / "parks.html").write_text("<html>parks</html>")
     (folder / "sub").mkdir()
@@ -225,7 +229,7 @@ def test_publish_rename_failing_keeps_previous_folder(tmp_path, monkeypatch):
             raise OSError(errno.EXDEV, "Invalid cross-device link")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(fio.os, "replace", second_rename_fails)
+    monkeypatch.setattr(fout.os, "replace", second_rename_fails)
     with pytest.raises(OutputError, match="cannot publish output.*previous output kept"):
         with atomic_output_dir(out) as staging:
             (staging / "index.html").write_text("<html>new</html>")
@@ -239,7 +243,8 @@ def test_successful_publish_replaces_the_whole_folder(tmp_path):
     _previous_folder(out)
     with atomic_output_dir(out) as staging:
         (staging / "index.html").write_text("<html>new</html>")
-    assert _tree(out) == {"index.html": hashlib.sha256(b"<html>new</html>").hexdigest()}
+    assert _tree(out) == {"index.html": hashlib.sha256(b"<html>new</html>").hexdigest(),
+                          OUTPUT_MARKER: hashlib.sha256(MARKER_TEXT.encode()).hexdigest()}
     assert _siblings(out) == ["maps"]
 
 
@@ -294,7 +299,7 @@ def _start_build_and_wait_for_staging(out: Path) -> subprocess.Popen:
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        staged = [p for p in out.parent.glob(f".{out.name}.staging.*") if any(p.iterdir())]
+        staged = [p for p in out.parent.glob(f".{out.name}.futiangis-staging.*") if any(p.iterdir())]
         if staged:
             return proc
         if proc.poll() is not None:
@@ -305,13 +310,16 @@ def _start_build_and_wait_for_staging(out: Path) -> subprocess.Popen:
     pytest.fail(f"the build never reached its staging folder: {out_}{err}")
 
 
-def test_build_interrupted_part_way_keeps_previous_maps_and_cleans_up(previous_maps):
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+                         ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_build_interrupted_part_way_keeps_previous_maps_and_cleans_up(previous_maps, sig, code):
+    """Ctrl-C, kill (SIGTERM) and a closed terminal (SIGHUP) all clean up the same way."""
     pytest.importorskip("futiangis.build")
     out, before = previous_maps
     proc = _start_build_and_wait_for_staging(out)
-    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == code, stderr
     assert "Interrupted; outputs already published are intact." in stderr
     assert "Traceback" not in stderr
     assert _tree(out) == before
@@ -330,7 +338,7 @@ def test_build_killed_part_way_keeps_previous_maps(previous_maps):
     assert proc.returncode == -signal.SIGKILL
     assert _tree(out) == before
     leftovers = [n for n in _siblings(out) if n != "maps"]
-    assert len(leftovers) == 1 and leftovers[0].startswith(f".maps.staging.{proc.pid}.")
+    assert len(leftovers) == 1 and leftovers[0].startswith(f".maps.futiangis-staging.{proc.pid}.")
     # the next build removes the dead build's staging folder and publishes normally
     result = CliRunner().invoke(cli, ["build", "--out", str(out), "--basemap", "none", "--no-png"])
     assert result.exit_code == 0, result.output
@@ -343,8 +351,8 @@ def test_stale_staging_of_a_dead_process_is_removed_live_one_kept(tmp_path):
     before = _previous_folder(out)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    stale = tmp_path / f".maps.staging.{int(dead.stdout)}.abc123"
-    live = tmp_path / f".maps.staging.{os.getpid()}.def456"  # a build still running
+    stale = tmp_path / f".maps.futiangis-staging.{int(dead.stdout)}.abc123"
+    live = tmp_path / f".maps.futiangis-staging.{os.getpid()}.def456"  # a build still running
     for folder in (stale, live):
         folder.mkdir()
         (folder / "half.html").write_text("<html>")
@@ -353,3 +361,50 @@ def test_stale_staging_of_a_dead_process_is_removed_live_one_kept(tmp_path):
             raise RuntimeError("stop before publishing")
     assert not stale.exists() and live.exists()
     assert _tree(out) == before
+
+
+_SLOW_IMPORT = textwrap.dedent("""
+    import sys, time
+    import geopandas as gpd
+    real = gpd.GeoDataFrame.to_file
+    def slow(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        time.sleep(60)            # the layer is written in the staging folder: kill now
+    gpd.GeoDataFrame.to_file = slow
+    from futiangis.cli.main import cli
+    cli(prog_name="futiangis")
+""")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_import_terminated_mid_write_leaves_no_file_behind(tmp_path, sig):
+    """No hidden .X.gpkg, -journal or rtree file is left beside the user's GeoPackage."""
+    src = tmp_path / "in.geojson"
+    gpd.GeoDataFrame({"id": ["s1"], "name_zh": ["站"], "name_en": ["Station"], "piles": [4]},
+                     geometry=[shapely.Point(505_000, 2_493_500)], crs=4547).to_crs(4326).to_file(src)
+    out_dir = tmp_path / "project"
+    out_dir.mkdir()
+    out = out_dir / "project.gpkg"
+    for name in ("parks", "units"):
+        box_layer([(0, 0, 100, 100)], ids=[name]).to_file(out, layer=name, engine="pyogrio")
+    before = _tree(out_dir)
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_IMPORT, "import", str(src), "--kind",
+                             "charging_stations", "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        staged = [p for p in out_dir.glob(".project.gpkg.futiangis-staging.*/project.gpkg")]
+        if staged and staged[0].stat().st_size > 0:
+            break
+        time.sleep(0.02)
+    else:
+        proc.kill()
+        pytest.fail("the import never reached its staging folder: " + "".join(proc.communicate()))
+    time.sleep(0.3)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + sig, stderr
+    assert "Interrupted" in stderr and "Traceback" not in stderr
+    assert _tree(out_dir) == before
+    assert sorted(p.name for p in out_dir.iterdir()) == ["project.gpkg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.geojson", "project"]

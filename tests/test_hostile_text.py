@@ -101,7 +101,7 @@ def test_csv_report_round_trips_hostile_values(hostile_result):
 def test_write_report_with_hostile_values(hostile_result, tmp_path):
     written = write_target_report(hostile_result, tmp_path / "report")
     assert written and all(p.exists() and p.stat().st_size > 0 for p in written)
-    assert not [p for p in (tmp_path / "report").iterdir() if p.name.startswith(".")]
+    assert [p.name for p in (tmp_path / "report").iterdir() if p.name.startswith(".")] == [".futiangis-output"]
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import box_layer
+from futiangis.errors import OutputError
 from futiangis.report import (
     ILLUSTRATIVE_NOTE,
     build_markdown,
@@ -115,17 +116,28 @@ def test_chart_is_a_png(result):
     assert img.shape[0] > 100 and img.shape[1] > 500
 
 
-def test_write_report_writes_every_file_and_keeps_others(result, tmp_path):
+def test_write_report_refuses_a_folder_of_user_files(result, tmp_path):
     out = tmp_path / "report"
     out.mkdir()
     (out / "mine.txt").write_text("keep me")
+    with pytest.raises(OutputError, match=r"report: the folder already holds files futiangis did "
+                       r"not write \(mine\.txt\).*--force"):
+        write_target_report(result, out)
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]
+    assert (out / "mine.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging folder left
+
+
+def test_write_report_writes_every_file(result, tmp_path):
+    out = tmp_path / "report"
     written = write_target_report(result, out)
     names = {p.name for p in written}
     assert {"targets.csv", "by_zone.csv", "by_direction.csv", "by_status.csv", "by_year.csv",
             "overlaps.csv", "splits.csv", "target_report.xlsx", "target_report.md",
             "target_progress.png"} <= names
-    assert (out / "mine.txt").read_text() == "keep me"
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert all(p.exists() and p.parent == out for p in written)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".futiangis-output"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging folder left
     wb = openpyxl.load_workbook(out / "target_report.xlsx", read_only=True)
     readme = [r[0] for r in wb["README"].iter_rows(values_only=True)]
     assert any(isinstance(v, str) and v.startswith("ILLUSTRATIVE DATA") for v in readme)
@@ -133,11 +145,9 @@ def test_write_report_writes_every_file_and_keeps_others(result, tmp_path):
 
 
 def test_unwritable_output_is_an_output_error(result, tmp_path):
-    from futiangis.errors import OutputError
-
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match=r"file/sub: cannot create it because .*file is a file, not a folder"):
         write_target_report(result, blocker / "sub")
 
 

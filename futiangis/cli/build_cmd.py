@@ -12,7 +12,11 @@ from .main import get_config
 
 @click.command("build")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Output folder, replaced as a whole (default: [paths] maps of the config).")
+              help="Output folder, replaced as a whole (default: [paths] maps of the config); "
+              "must be new, empty or a previous futiangis output.")
+@click.option("--force", is_flag=True,
+              help="Replace an output folder holding files futiangis did not write (never the "
+              "layers folder, the config's folder or a parent of either).")
 @click.option("--offline", is_flag=True,
               help="Self-contained pages: every script and style inlined (no CDN). "
               "Combine with --basemap none for a computer without network.")
@@ -24,7 +28,7 @@ from .main import get_config
               help="Language shown first (the other is shown beside it).")
 @click.option("--no-png", is_flag=True, help="Skip the static PNG figures (faster).")
 @click.pass_context
-def command(ctx, out_dir, offline, basemap, lang, no_png) -> None:
+def command(ctx, out_dir, force, offline, basemap, lang, no_png) -> None:
     """Compute targets, coverage and gradients and write the maps + index.html.
 
     Five maps (overview, CBD & renewal with target progress, parks & coverage, slow
@@ -34,7 +38,7 @@ def command(ctx, out_dir, offline, basemap, lang, no_png) -> None:
     config = get_config(ctx)
     result = build_maps(
         config, out_dir=out_dir, offline=offline, basemap=basemap.lower(), lang=lang,
-        tianditu_key=os.environ.get(TIANDITU_KEY_ENV) or None, static=not no_png,
+        tianditu_key=os.environ.get(TIANDITU_KEY_ENV) or None, static=not no_png, force=force,
     )
     for note in result.notes:
         click.echo(f"note: {note}", err=True)

@@ -7,8 +7,10 @@ import click
 
 from .. import schemas as S
 from ..coverage import SCENARIOS, THEMES, run_coverage
-from ..io import write_layer
+from ..errors import FutianGISError
+from ..io import read_catalog, write_layer
 from ..load import load_layer, load_raster
+from ..io.outputs import check_outputs_are_not_inputs
 from .main import get_config
 from .options import echo_notes, echo_problems, field_option, json_option, layer_option, sheet_option
 
@@ -20,6 +22,14 @@ def _load(path, kind, config, **kwargs):
     echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
+
+
+def _shipped(config):
+    """The shipped layers (defaults for --units / --facilities): never a --gaps output."""
+    try:
+        return list(read_catalog(config.layers_dir).values())
+    except FutianGISError:
+        return []
 
 
 def _pct(value) -> str:
@@ -47,20 +57,29 @@ def _pct(value) -> str:
 @click.option("--scenario", type=click.Choice(SCENARIOS), default="current", show_default=True,
               help="current: only completed facilities count; planned: all statuses.")
 @click.option("--gaps", "gaps_out", type=click.Path(dir_okay=False), default=None,
-              help="Write the gap polygons (largest first) to a .gpkg or .geojson file.")
+              help="Write the gap polygons (largest first) to a .gpkg (layer THEME_gaps; other "
+                   "layers kept) or .geojson file.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace the --gaps layer (or GeoJSON file) if it already exists.")
 @layer_option
 @sheet_option
 @field_option
 @json_option
 @click.pass_context
 def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
-            population_path, residential_path, scenario, gaps_out, layer, sheet, fields, as_json) -> None:
+            population_path, residential_path, scenario, gaps_out, overwrite, layer, sheet, fields,
+            as_json) -> None:
     """Share of each unit and of Futian within reach of a THEME facility.
 
     Buffers are unioned once before any area is measured (overlaps count once), in
     EPSG:4547. Radii, thresholds and the standard come from [coverage.THEME] in the config.
     """
     config = get_config(ctx)
+    if gaps_out:  # an output that is an input is refused before anything is read
+        inputs = [(p, None) for p in (units_path, facilities_path, population_path,
+                                      residential_path, config.path) if p]
+        inputs += [(info.path, None) for info in _shipped(config)]
+        check_outputs_are_not_inputs([(gaps_out, f"{theme}_gaps")], inputs)
     units = _load(units_path, "units", config) if units_path else None
     facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
                         encoding=encoding, layer=layer, sheet=sheet, fields=fields)
@@ -84,7 +103,7 @@ def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encod
         gaps.insert(0, "theme", theme)
         gaps.insert(1, "scenario", scenario)
         gaps[S.ILLUSTRATIVE] = result.illustrative
-        written = write_layer(gaps, gaps_out, layer=f"{theme}_gaps")
+        written = write_layer(gaps, gaps_out, layer=f"{theme}_gaps", overwrite=overwrite)
         out["gaps"]["path"] = str(written)
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))

@@ -15,6 +15,7 @@ import click
 
 from ..config import load_config
 from ..errors import FutianGISError
+from .signals import install_signal_handlers
 
 # Subcommand modules in futiangis.cli; each defines a click command named `command`
 # (or several, listed in its `COMMANDS`).
@@ -49,9 +50,9 @@ class FutianGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, and SIGTERM / SIGHUP (cli/signals.py)
             click.echo("Interrupted; outputs already published are intact.", err=True)
-            ctx.exit(130)
+            ctx.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # noqa: BLE001 - last line of defence for the CLI
             if os.environ.get("FUTIANGIS_DEBUG"):
                 raise
@@ -79,6 +80,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
     Layers are measured in EPSG:4547 (CGCS2000 / GK CM 114E, metres).
     """
+    install_signal_handlers()
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
 

@@ -6,7 +6,9 @@ import json
 import click
 
 from ..errors import FutianGISError
+from ..build import output_protected_paths
 from ..load import load_layer
+from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of, run_target_accounting
 from .main import get_config
@@ -31,7 +33,11 @@ def _as_of(ctx, param, value):
               help="Evaluate at DATE (YYYY-MM-DD or a year): sites whose status was reached "
               "later move back one column.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Write CSV, XLSX, Markdown and a PNG chart into this folder.")
+              help="Write CSV, XLSX, Markdown and a PNG chart as this folder (new, empty or a "
+              "previous futiangis output; replaced as a whole).")
+@click.option("--force", is_flag=True,
+              help="Replace an --out folder holding files futiangis did not write (never the "
+              "layers folder, the config's folder or a parent of either).")
 @source_crs_option
 @encoding_option
 @layer_option
@@ -39,14 +45,19 @@ def _as_of(ctx, param, value):
 @field_option
 @json_option
 @click.pass_context
-def command(ctx, sites_path, zones_path, as_of, out_dir, source_crs, encoding, layer, sheet, fields,
-            as_json) -> None:
+def command(ctx, sites_path, zones_path, as_of, out_dir, force, source_crs, encoding, layer, sheet,
+            fields, as_json) -> None:
     """How far the renewal sites are from the targets (100万㎡ / 60万㎡ / 100亿元 by default).
 
     Counts new floor area (GFA): completed = achieved, under construction / approved =
     pipeline, planned = proposed; overlapping sites once. See docs/targets.md.
     """
     config = get_config(ctx)
+    protected = output_protected_paths(config)
+    if out_dir:  # refused before anything is read
+        inputs = [(p, None) for p in (sites_path, zones_path, config.path) if p]
+        check_outputs_are_not_inputs([], inputs, folders=[out_dir])
+        check_output_dir(out_dir, force=force, protected=protected)
     sites = zones = None
     if sites_path:
         prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
@@ -61,7 +72,7 @@ def command(ctx, sites_path, zones_path, as_of, out_dir, source_crs, encoding, l
         zones = prepared.gdf
         zones.attrs["source"] = prepared.source
     result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of)
-    written = write_target_report(result, out_dir) if out_dir else []
+    written = write_target_report(result, out_dir, force=force, protected=protected) if out_dir else []
     if as_json:
         payload = result.to_dict()
         payload.pop("sites")

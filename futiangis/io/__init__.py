@@ -8,20 +8,18 @@ checking what was written (the tests read every output back with fiona, an indep
 reader). Rasters go through **rasterio**. No module sets ``PROJ_*``/``GDAL_DATA``: each
 library keeps its own bundled data.
 
-Every writer writes to a temporary file in the destination folder and renames it into
-place, so a crash never leaves a half-written output and never touches the input.
+The writers (:func:`write_layer`, :func:`write_bytes_atomic`, :func:`atomic_output_dir`)
+live in :mod:`futiangis.io.outputs` and are re-exported here: every output is written in its
+own staging folder and renamed into place, a folder output owns only what it made, and a
+GeoPackage output adds or replaces one layer.
 """
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import tempfile
 import tomllib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -29,8 +27,10 @@ import pandas as pd
 import pyogrio
 from pyproj import CRS
 
-from ..errors import LayerReadError, OutputError
+from ..errors import LayerReadError
 from .formats import geojson_feature_ids, read_kml, read_parquet, zipped_shapefile
+# writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
+from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
 from .tables import points_from_table, read_excel_table
 
 __all__ = [
@@ -354,112 +354,3 @@ def count_features(path: str | Path) -> int:
         return int(pyogrio.read_info(path)["features"])
     except Exception as exc:
         raise LayerReadError(f"{path}: cannot be read ({exc}).") from None
-
-
-# ---------------------------------------------------------------------------------------
-# atomic writing
-# ---------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def _temp_path(final: Path) -> Iterator[Path]:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=final.suffix, dir=final.parent)
-    os.close(fd)
-    os.unlink(tmp)  # drivers refuse to write over an existing (empty) file
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, final)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        raise
-
-
-def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and rename."""
-    path = Path(path)
-    try:
-        with _temp_path(path) as tmp:
-            tmp.write_bytes(data)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}); nothing was changed.") from None
-    return path
-
-
-def write_text_atomic(text: str, path: str | Path, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically (UTF-8 by default)."""
-    return write_bytes_atomic(text.encode(encoding), path)
-
-
-def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:
-    """Write a layer atomically, GeoPackage or GeoJSON by the file extension.
-
-    GeoPackage keeps the layer's CRS (the working CRS, EPSG:4547). GeoJSON is written
-    in EPSG:4326 as RFC 7946 requires. Text is always UTF-8.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".gpkg":
-        driver = "GPKG"
-        out = gdf
-    elif suffix in (".geojson", ".json"):
-        driver = "GeoJSON"
-        out = gdf.to_crs(4326) if gdf.crs is not None and not CRS(gdf.crs).equals(CRS(4326)) else gdf
-    else:
-        raise OutputError(f"{path}: write GeoPackage (.gpkg) or GeoJSON (.geojson) output.")
-    try:
-        with _temp_path(path) as tmp:
-            kwargs = {"layer": layer or path.stem} if driver == "GPKG" else {}
-            out.to_file(tmp, driver=driver, engine="pyogrio", **kwargs)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc}); nothing was changed.") from None
-    except Exception as exc:
-        raise OutputError(f"{path}: cannot write ({type(exc).__name__}: {exc}); nothing was changed.") from None
-    return path
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: it exists, owned by someone else
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def atomic_output_dir(final_dir: str | Path) -> Iterator[Path]:
-    """Build a folder's contents in a staging folder, then swap it into place.
-
-    Yields the staging folder. On success the previous ``final_dir`` (if any) is replaced
-    by the staged one with two renames; on any exception the staging folder is removed
-    and ``final_dir`` is left exactly as it was. Staging folders left by a killed process
-    (its pid is in the name) are removed on the next call.
-    """
-    final_dir = Path(final_dir).resolve()
-    final_dir.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{final_dir.name}.staging."
-    for stale in final_dir.parent.glob(prefix + "*"):
-        pid = stale.name[len(prefix):].split(".")[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", dir=final_dir.parent))
-    os.chmod(staging, 0o755)  # mkdtemp makes 0700; published folders must be readable (web servers)
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    backup = final_dir.parent / f".{final_dir.name}.previous"
-    shutil.rmtree(backup, ignore_errors=True)
-    try:
-        if final_dir.exists():
-            os.replace(final_dir, backup)
-        os.replace(staging, final_dir)
-    except OSError as exc:
-        if backup.exists() and not final_dir.exists():
-            os.replace(backup, final_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"{final_dir}: cannot publish output ({exc}); previous output kept.") from None
-    shutil.rmtree(backup, ignore_errors=True)
