@@ -112,6 +112,9 @@ FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
     S.ROUTE_TYPE: (("线路类型", "慢行类型"),),
     S.APPROVED_DATE: (("批准时间", "批准日期", "审批时间", "立项时间", "计划批准时间"),),
     S.COMPLETED_DATE: (("竣工时间", "竣工日期", "建成时间", "完成时间"),),
+    S.START_DATE: (("开工时间", "开工日期", "动工时间"),),
+    S.PLANNED_DATE: (("规划时间", "列入计划时间", "计划时间"),),
+    S.SUPPLY_TYPE: (("供给类型", "空间来源", "来源类型"),),
     S.DEMOLITION_AREA_M2: (("拆除用地面积", "拆除范围用地面积", "拆除面积"),),
     LON: (("经度", "lon", "lng", "longitude", "long", "x", "point_x", "x坐标", "东坐标"),),
     LAT: (("纬度", "lat", "latitude", "y", "point_y", "y坐标", "北坐标"),),
@@ -395,6 +398,10 @@ VALUE_VOCABULARY: Mapping[str, Mapping[str, str]] = {
         "comprehensive": ("综合公园",), "ecological": ("生态公园",), "community": ("社区公园",),
         "mountain": ("山体公园", "郊野公园"), "wetland": ("湿地公园",),
     }),
+    S.SUPPLY_TYPE: _vocab({
+        "urban_renewal": ("城市更新", "更新"), "new_land": ("新增用地", "新供地", "土地出让"),
+        "purchase_lease": ("购买", "租赁", "收购", "回购", "购租"), "other": ("其他",),
+    }),
     S.ROUTE_TYPE: _vocab({
         "greenway": ("绿道",), "cycle_lane": ("自行车道", "自行车专用道", "单车道"),
         "footway": ("步行道", "人行道", "步道"),
@@ -427,6 +434,12 @@ def map_values(frame, schema: LayerSchema, configured: Mapping[str, Mapping[str,
     notes: list[str] = []
     for spec in schema.fields:
         if spec.name not in out.columns:
+            continue
+        if spec.dtype == "date":
+            out[spec.name], changed = _iso_dates(out[spec.name])
+            if changed:
+                notes.append(f"{spec.name}: {changed} date(s) written as 年/月 or with dots read as "
+                             "ISO dates (a month alone = its last day, a year = 31 December)")
             continue
         if spec.allowed is not None:
             own = {}
@@ -467,6 +480,41 @@ def map_values(frame, schema: LayerSchema, configured: Mapping[str, Mapping[str,
             words = ", ".join(f"{w} → {v} ({n})" for (w, v), n in counts.items())
             notes.append(f"{spec.name}: {words}")
     return out, notes
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(\d{1,2})\s*日?)?\s*月?)?\s*$")
+
+
+def _iso_dates(series: pd.Series) -> tuple[pd.Series, int]:
+    """``2014年12月`` / ``2014.12.31`` / ``2014/6`` -> ISO text; others untouched.
+
+    A month alone means its last day, as a bare year means 31 December (see
+    :mod:`futiangis.dates`): the conservative reading of "completed in December 2014".
+    """
+    import calendar
+
+    out, changed = [], 0
+    for value in series.to_numpy(dtype=object):
+        if not isinstance(value, str):
+            out.append(value)
+            continue
+        m = _DATE.match(value)
+        if not m or (m.group(2) is None and value.strip().isdigit()):
+            out.append(value)
+            continue
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        if month is None:
+            iso = f"{year:04d}"
+        else:
+            mo = int(month)
+            if not 1 <= mo <= 12:
+                out.append(value)
+                continue
+            d = int(day) if day else calendar.monthrange(year, mo)[1]
+            iso = f"{year:04d}-{mo:02d}-{d:02d}"
+        changed += iso != value
+        out.append(iso)
+    return pd.Series(out, index=series.index, dtype=object), changed
 
 
 # ---- derived columns -------------------------------------------------------------------------

@@ -75,13 +75,14 @@ def _notes(result: TargetResult) -> list[str]:
     if result.illustrative:
         notes.append(ILLUSTRATIVE_NOTE)
     notes.append(
-        "Evaluated as of " + (result.as_of.isoformat() if result.as_of else "the recorded statuses (no --as-of)")
-        + "."
+        "Evaluated at " + (f"min(end, {result.as_of.isoformat()})" if result.as_of else "each target's end")
+        + "; each target counts what is delivered in its period."
     )
     for key, value in result.sources.items():
         notes.append(f"{key}: {value}")
     notes.append("Units: m² of gross floor area (GFA); investment in 亿元 (1 亿元 = 10^8 CNY); "
-                 "progress in percent of the target (achieved only); shortfall = target − achieved.")
+                 "progress in percent of the target (achieved only); shortfall = target − achieved; "
+                 "before_period and undated are shown, never counted.")
     notes += [f"Rule {i}: {rule}" for i, rule in enumerate(ACCOUNTING_RULES, start=1)]
     return notes
 
@@ -111,9 +112,12 @@ def report_tables(result: TargetResult) -> dict[str, pd.DataFrame]:
         "by_zone": result.by_zone,
         "by_status": result.by_status,
         "by_year": result.by_year,
+        **({f"by_{result.area_kind}": result.by_area} if result.by_area is not None else {}),
         "sites": sites.reset_index(drop=True),
         "splits": splits,
+        "duplicates": result.duplicates,
         "overlaps": result.overlaps,
+        "undated": result.undated,
         "warnings": _warnings_frame(result.warnings),
     }
 
@@ -193,49 +197,59 @@ def _wan(m2: float) -> str:
 
 
 def build_markdown(result: TargetResult) -> str:
-    """The report as Markdown: targets, breakdowns, overlaps, warnings and the rules."""
+    """The report as Markdown: verdicts, targets, breakdowns, duplicates, overlaps, warnings, rules."""
     out = ["# 产业空间目标核算 Target accounting — 福田区 Futian", ""]
     if result.illustrative:
         out += [f"> **{ILLUSTRATIVE_NOTE}**", ""]
-    out.append(f"As of: **{result.as_of.isoformat() if result.as_of else 'statuses as recorded'}**  ")
+    out.append("Evaluated at: **" + (f"min(end, {result.as_of.isoformat()})" if result.as_of else "each target's end")
+               + "**  ")
     for key, value in result.sources.items():
         out.append(f"{key}: {_md_escape(value)}  ")
+    out += ["", "## Verdicts 结论", ""]
+    out += [f"- **{_md_escape(r.name_zh)} {_md_escape(r.name_en)}** — {_md_escape(r.verdict_text)}"
+            for r in result.targets.itertuples(index=False)]
     out += ["", "## Targets 目标", ""]
     rows = []
     for r in result.targets.itertuples(index=False):
-        deadline = result.deadlines.get(r.id)
         rows.append([
-            _md_escape(f"{r.name_zh} {r.name_en}"), format_amount(r.target, r.unit),
+            _md_escape(f"{r.name_zh} {r.name_en}"), f"{r.start or '…'} – {r.end or '…'}",
+            str(r.evaluated_at or "—"), format_amount(r.target, r.unit),
             format_amount(r.achieved, r.unit), format_amount(r.pipeline, r.unit),
-            format_amount(r.proposed, r.unit), f"{r.progress:.1f} %",
-            format_amount(r.shortfall, r.unit), deadline.isoformat() if deadline else "—",
+            format_amount(r.proposed, r.unit), format_amount(r.before_period, r.unit),
+            format_amount(r.undated, r.unit), f"{r.progress:.1f} %", format_amount(r.shortfall, r.unit),
+            f"{r.verdict_zh} · {r.verdict}",
         ])
     out.append(_md_table(
-        ["Target 目标", "Target", "Achieved 已建成", "Pipeline 在建/已批", "Proposed 规划",
-         "Progress", "Shortfall 缺口", "Deadline"], rows))
-    out += ["", "Progress counts achieved (completed) floor area only; pipeline and proposed "
-            "show what could follow.", ""]
+        ["Target 目标", "Period 期间", "Evaluated 评估日", "Target", "Achieved 期内完成", "Pipeline 在建/已批",
+         "Proposed 规划", "Before period 期前", "Undated 无日期", "Progress", "Shortfall 缺口", "Verdict 结论"], rows))
+    out += ["", "Progress counts what is delivered in the period only; before-period and undated amounts "
+            "are shown, never counted; pipeline and proposed show what could follow.", ""]
 
     def gfa_rows(frame: pd.DataFrame, label_cols: list[str]) -> list[list[str]]:
         rows = []
         for _, r in frame.iterrows():
-            rows.append([_md_escape(r[c]) for c in label_cols] + [
-                str(int(r["n_sites"])), *(_wan(r[f"{c}_m2"]) for c in COLUMNS), _wan(r["gfa_counted_m2"]),
-                f"{r.get('investment_100m_cny', 0.0):,.2f}",
+            rows.append([_md_escape(r.get(c, "")) for c in label_cols] + [
+                str(int(r["n_sites"])), f"{r.get('land_area_m2', 0.0) / 1e4:,.2f}",
+                *(_wan(r[f"{c}_m2"]) for c in COLUMNS), f"{r.get('investment_100m_cny', 0.0):,.2f}",
             ])
         return rows
 
-    gfa_header = ["Sites", "Achieved 万㎡", "Pipeline 万㎡", "Proposed 万㎡", "Total 万㎡", "Investment 亿元"]
-    out += ["## By expansion direction 按拓展方向 (东扩/南拓/西延/北展)", ""]
+    gfa_header = ["Sites", "Land ha", "Achieved 万㎡", "Pipeline 万㎡", "Proposed 万㎡", "Before period 万㎡",
+                  "Undated 万㎡", "Budget 亿元"]
+    head = f" (target {result.headline}; each site in the area holding most of its land)"
+    out += [f"## By expansion direction 按拓展方向{head}", ""]
     out.append(_md_table(["Direction", "方向", "Zones"] + gfa_header,
                          gfa_rows(result.by_direction, ["direction", "direction_zh", "zones"])))
     out += ["", "## By zone 按片区", ""]
     out.append(_md_table(["Zone", "名称", "方向"] + gfa_header,
                          gfa_rows(result.by_zone, ["zone_id", "name_zh", "direction_zh"])))
-    out += ["", "## By status 按状态 (recorded status; columns at the as-of date)", ""]
-    out.append(_md_table(["Status", "状态"] + gfa_header,
-                         gfa_rows(result.by_status, ["status", "status_zh"])))
-    out += ["", "## By year 按年份", ""]
+    if result.by_area is not None:
+        title = "By 街道 subdistrict 按街道" if result.area_kind == "subdistricts" else "By traffic zone 按交通小区"
+        out += ["", f"## {title}", ""]
+        out.append(_md_table(["Area", "名称"] + gfa_header, gfa_rows(result.by_area, ["zone_id", "name_zh"])))
+    out += ["", "## By status at the evaluation date 按评估日状态", ""]
+    out.append(_md_table(["Status", "状态"] + gfa_header, gfa_rows(result.by_status, ["status", "status_zh"])))
+    out += ["", "## By year delivered 按交付年份", ""]
     out.append(_md_table(["Year"] + gfa_header, gfa_rows(result.by_year, ["year"])))
     est = result.sites[result.sites["gfa_estimated"].astype(bool)]
     out += ["", f"## Estimated GFA 估算 ({len(est)} site(s))", ""]
@@ -246,23 +260,37 @@ def build_markdown(result: TargetResult) -> str:
               f"{r['industrial_share']:g}", f"{r['gfa_m2']:,.0f}"] for _, r in est.iterrows()]))
     else:
         out.append("None: every site reports gfa_new_m2.")
-    out += ["", f"## Overlapping sites 重叠地块 ({len(result.overlaps)} pair(s))", ""]
+    out += ["", f"## Duplicates counted once 重复记录 ({len(result.duplicates)})", ""]
+    if len(result.duplicates):
+        out.append(_md_table(
+            ["Site", "Duplicate of", "Why", "Overlap m²"],
+            [[_md_escape(r.site_id), _md_escape(r.duplicate_of), _md_escape(r.reason), f"{r.overlap_area_m2:,.0f}"]
+             for r in result.duplicates.itertuples(index=False)]))
+    else:
+        out.append("None.")
+    out += ["", f"## Overlapping sites, both counted in full 重叠地块 ({len(result.overlaps)} pair(s))", ""]
     if len(result.overlaps):
         out.append(_md_table(
-            ["Site A", "Site B", "Overlap m²", "Land kept by"],
-            [[_md_escape(r.site_a), _md_escape(r.site_b), f"{r.overlap_area_m2:,.1f}", _md_escape(r.kept_by)]
-             for r in result.overlaps.itertuples(index=False)]))
+            ["Site A", "Site B", "Shared m²", "Share of A", "Share of B"],
+            [[_md_escape(r.site_a), _md_escape(r.site_b), f"{r.overlap_area_m2:,.0f}", f"{r.share_a:.0%}",
+              f"{r.share_b:.0%}"] for r in result.overlaps.itertuples(index=False)]))
+    else:
+        out.append("None.")
+    out += ["", f"## Delivered without a date 无日期 ({len(result.undated)})", ""]
+    if len(result.undated):
+        out.append(_md_table(["Target", "Site", "Status", "Amount"],
+                             [[_md_escape(r.target_id), _md_escape(r.site_id), _md_escape(r.status),
+                               format_amount(r.value, r.unit)] for r in result.undated.itertuples(index=False)]))
     else:
         out.append("None.")
     split_sites = result.splits.groupby("site_id")["zone_id"].nunique()
     straddling = result.splits[result.splits["site_id"].isin(split_sites[split_sites > 1].index)]
-    out += ["", f"## Sites split between zones 跨片区地块 ({straddling['site_id'].nunique()})", ""]
+    out += ["", f"## Sites straddling zones 跨片区地块 ({straddling['site_id'].nunique()})", ""]
     if len(straddling):
         out.append(_md_table(
-            ["Site", "Zone", "Land m²", "Share of counted land", "GFA counted m²"],
-            [[_md_escape(r.site_id), _md_escape(r.zone_id), f"{r.land_m2:,.0f}",
-              f"{r.counted_share:.1%}", f"{r.gfa_counted_m2:,.0f}"]
-             for r in straddling.itertuples(index=False)]))
+            ["Site", "Zone", "Land m²", "Share of land", "Belongs here"],
+            [[_md_escape(r.site_id), _md_escape(r.zone_id), f"{r.land_m2:,.0f}", f"{r.land_share:.1%}",
+              "yes" if r.assigned else ""] for r in straddling.itertuples(index=False)]))
     else:
         out.append("None.")
     out += ["", f"## Warnings ({len(result.warnings)})", ""]
@@ -307,7 +335,7 @@ def build_progress_chart(result: TargetResult, *, dpi: int = 120) -> bytes:
     labels_en = {"achieved": "achieved", "pipeline": "pipeline", "proposed": "proposed"}
     y = np.arange(n)[::-1]
     left = np.zeros(n)
-    for col in COLUMNS:
+    for col in ("achieved", "pipeline", "proposed"):
         pct = (100.0 * table[col] / table["target"]).to_numpy()
         ax.barh(y, pct, left=left, color=colours[col], edgecolor="#333333", linewidth=0.5,
                 label=labels_en[col])

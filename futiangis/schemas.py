@@ -42,8 +42,14 @@ PLOT_RATIO = "plot_ratio"
 INDUSTRIAL_SHARE = "industrial_share"
 GFA_NEW_M2 = "gfa_new_m2"
 INVESTMENT_100M_CNY = "investment_100m_cny"  # 亿元 = 10^8 CNY
-APPROVED_DATE = "approved_date"  # 批准时间, as written (a date or a year)
-COMPLETED_DATE = "completed_date"  # 竣工时间
+SUPPLY_TYPE = "supply_type"
+PLANNED_DATE = "planned_date"
+APPROVED_DATE = "approved_date"
+START_DATE = "start_date"
+COMPLETED_DATE = "completed_date"
+INVESTMENT_BY_YEAR = "investment_by_year"
+# facilities beyond the district boundary (they serve land inside it)
+OUTSIDE_DISTRICT = "outside_district"
 DEMOLITION_AREA_M2 = "demolition_area_m2"  # 拆除用地面积, as reported (the measured land is area_m2)
 # cbd zones
 DIRECTION = "direction"
@@ -75,7 +81,8 @@ DIRECTION_ZH = MappingProxyType(
     {"core": "中心区", "east": "东扩", "south": "南拓", "west": "西延", "north": "北展"}
 )
 ACCURACY_CLASSES = ("open data", "digitized", "illustrative")
-PARK_CLASSES = ("comprehensive", "ecological", "community", "mountain", "wetland")
+PARK_CLASSES = ("comprehensive", "ecological", "community", "mountain", "wetland", "nature_reserve")
+SUPPLY_TYPES = ("urban_renewal", "new_land", "purchase_lease", "other")
 ROUTE_TYPES = ("greenway", "cycle_lane", "footway")
 USES = ("industrial", "office", "commercial", "mixed", "residential", "public")
 
@@ -191,12 +198,18 @@ _SCHEMAS = [
             FieldSpec(INVESTMENT_100M_CNY, "float", required=False, nullable=True, minimum=0,
                       description="investment, 亿元"),
             FieldSpec(ZONE_ID, "str", required=False, nullable=True),
-            FieldSpec(APPROVED_DATE, "str", required=False, nullable=True, description="批准时间"),
-            FieldSpec(COMPLETED_DATE, "str", required=False, nullable=True, description="竣工时间"),
+            FieldSpec(SUPPLY_TYPE, "str", required=False, nullable=True, allowed=SUPPLY_TYPES,
+                      description="where the space comes from (missing = urban_renewal)"),
+            FieldSpec(PLANNED_DATE, "date", required=False, nullable=True, description="date first planned"),
+            FieldSpec(APPROVED_DATE, "date", required=False, nullable=True, description="date approved"),
+            FieldSpec(START_DATE, "date", required=False, nullable=True, description="construction start"),
+            FieldSpec(COMPLETED_DATE, "date", required=False, nullable=True, description="date completed"),
+            FieldSpec(INVESTMENT_BY_YEAR, "str", required=False, nullable=True,
+                      description='yearly investment, 亿元: {"2014": 3.2, "2015": 4.1}'),
             FieldSpec(DEMOLITION_AREA_M2, "float", required=False, nullable=True, minimum=0,
                       description="拆除用地面积 as reported, m²"),
         ),
-        description="urban-renewal (城市更新) sites",
+        description="project sites: urban renewal (城市更新), new land, purchased/leased space",
         one_of=((GFA_NEW_M2, PLOT_RATIO),),
         unknown_ok=(GFA_NEW_M2, PLOT_RATIO, INVESTMENT_100M_CNY),
     ),

@@ -272,6 +272,11 @@ def _coerce(series: pd.Series, spec: S.FieldSpec):
             bad = bad | frac
             num = num.round().astype("Int64", errors="ignore") if not frac.any() else num
         return num, bad
+    if spec.dtype == "date":  # YYYY-MM-DD, a year (= 31 December), or a date type
+        from .dates import to_dates
+
+        dates, bad = to_dates(series)
+        return dates, pd.Series(bad, index=series.index)
     if spec.dtype == "bool":
         mapping = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
         if pd.api.types.is_bool_dtype(series):

@@ -38,6 +38,7 @@ available) to run its validator on the result.
 from __future__ import annotations
 
 import argparse
+import datetime
 import math
 import os
 import sys
@@ -243,6 +244,24 @@ RENEWAL = [
      [(114.0951, 22.5579), (114.0970, 22.5579), (114.0970, 22.5600), (114.0951, 22.5600)]),
 ]
 # illustrative cost of the whole new GFA, 万元/m² (construction + compensation, assumed)
+# Non-renewal supply (issue 12): the plan's 100万㎡ also counts new land supply and space the
+# district buys or leases (「用好财力购置…创新产业空间用房」); ILLUSTRATIVE, invented like the rest.
+# (id, zone, letter, place_zh, place_en, use, plot_ratio, industrial_share, status, year,
+#  gfa_known, vertices, supply_type)
+NON_RENEWAL = [
+    ("new_s_a", "zone_south", "A", "河套深圳园区新增用地", "Loop new land", "industrial", 4.0, 0.90,
+     "completed", 2015, True,
+     [(114.0650, 22.5180), (114.0672, 22.5180), (114.0672, 22.5200), (114.0650, 22.5200)], "new_land"),
+    ("new_n_a", "zone_north", "A", "八卦岭新增用地", "Bagualing new land", "industrial", 4.5, 0.85,
+     "under_construction", 2016, True,
+     [(114.0960, 22.5650), (114.0978, 22.5650), (114.0978, 22.5666), (114.0960, 22.5666)], "new_land"),
+    ("pur_c_a", "zone_core", "A", "中心区购置创新产业用房", "CBD purchased innovation space", "office", 10.0, 1.00,
+     "completed", 2015, True,
+     [(114.0640, 22.5350), (114.0650, 22.5350), (114.0650, 22.5358), (114.0640, 22.5358)], "purchase_lease"),
+]
+# Milestone gaps (months) used to invent the dates of the earlier milestones, backwards from the
+# recorded status's date: planned -> approved, approved -> start, start -> completed.
+MILESTONE_GAPS_MONTHS = ((6, 18), (3, 12), (18, 36))
 UNIT_COST_RANGE = (0.45, 0.75)
 GFA_FACTOR_RANGE = (0.85, 1.05)  # retained floor area / rounding: gfa ≈ area × FAR × share × f
 
@@ -259,7 +278,8 @@ PARKS = [
                  (114.0365, 22.5150), (114.0341, 22.5153), (114.0305, 22.5167), (114.0273, 22.5188),
                  (114.0253, 22.5207)]),  # ~38 ha
     dict(id="park_mangrove_reserve", name_zh="福田红树林自然保护区", name_en="Futian Mangrove Nature Reserve",
-         park_class="wetland", status="completed", year=None,
+         # 自然保护区: not public park green space (excluded from park coverage)
+         park_class="nature_reserve", status="completed", year=None,
          source="places_text futian_mangrove_reserve (367.6 ha on the NE coast of Shenzhen Bay); shoreline from "
                 "the SRTM DEM; drawn as the coastal strip + intertidal west of the eco park, inside the "
                 "DataV boundary only",
@@ -471,7 +491,9 @@ def build_renewal(inner, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(SEED)
     rows, geoms = [], []
     zone_geoms = dict(zip(zones["id"], zones.geometry))
-    for (fid, zone_id, letter, pzh, pen, use, far, share, status, year, gfa_known, coords) in RENEWAL:
+    dates_rng = np.random.default_rng(SEED + 12)  # separate stream: GFA/investment draws unchanged
+    rows_in = [r + ("urban_renewal",) for r in RENEWAL] + NON_RENEWAL
+    for (fid, zone_id, letter, pzh, pen, use, far, share, status, year, gfa_known, coords, supply) in rows_in:
         geom = _polygonal(Polygon(coords).intersection(inner))
         assert geom.geom_type == "Polygon", fid
         area = _area_m2(geom)
@@ -482,15 +504,56 @@ def build_renewal(inner, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         in_zone = _area_m2(geom.intersection(zone_geoms[zone_id])) / area
         assert in_zone > 0.5, (fid, in_zone)
         rows.append(
-            _common(fid, f"{pzh}更新单元示意{letter} (illustrative)", f"{pen} renewal unit {letter} (illustrative)",
+            _common(fid, (f"{pzh}更新单元示意{letter} (illustrative)" if supply == "urban_renewal"
+                          else f"{pzh}示意{letter} (illustrative)"),
+                    (f"{pen} renewal unit {letter} (illustrative)" if supply == "urban_renewal"
+                     else f"{pen} {letter} (illustrative, {supply.replace('_', ' ')})"),
                     "Illustrative, invented: no official list of renewal units is public. Outline hand-drawn "
                     "inside the extension zone; plot_ratio/use/status invented; gfa_new_m2 = land area (EPSG:4547) "
                     "x plot_ratio x industrial_share x random 0.85-1.05; investment = land area x plot_ratio x "
                     "random 0.45-0.75 万元/m² (seeded)")
             | {"status": status, "year": year, "use": use, "plot_ratio": far, "industrial_share": share,
-               "gfa_new_m2": gfa, "investment_100m_cny": invest, "zone_id": zone_id})
+               "gfa_new_m2": gfa, "investment_100m_cny": invest, "zone_id": zone_id, "supply_type": supply}
+            | _milestones(status, year, invest, dates_rng))
         geoms.append(geom)
     return _frame(rows, geoms)
+
+
+_MILESTONE_KEYS = ("planned_date", "approved_date", "start_date", "completed_date")
+_STATUS_ORDER = ("planned", "approved", "under_construction", "completed")
+
+
+def _milestones(status: str, year: int, invest: float, rng) -> dict:
+    """Invented milestone dates and yearly investment for one site (ILLUSTRATIVE).
+
+    The recorded status is reached in ``year`` (seeded month); each earlier milestone is
+    placed a seeded number of months before the next (MILESTONE_GAPS_MONTHS). Investment is
+    spread over the construction years: a completed site spent its whole budget from its start
+    year to its completion year, a site under construction 30-70 % of it from its start year
+    to ``year``; approved or planned sites have spent nothing yet.
+    """
+    k = _STATUS_ORDER.index(status)
+    month = int(rng.integers(1, 13))
+    dates: list = [None] * 4
+    dates[k] = datetime.date(year, month, 28 if month == 2 else 30 if month != 12 else 31)
+    for j in range(k - 1, -1, -1):
+        lo, hi = MILESTONE_GAPS_MONTHS[j]
+        gap = int(rng.integers(lo, hi + 1))
+        d = dates[j + 1]
+        m = d.year * 12 + (d.month - 1) - gap
+        dates[j] = datetime.date(m // 12, m % 12 + 1, 15)
+    out = {key: (d.isoformat() if d else None) for key, d in zip(_MILESTONE_KEYS, dates)}
+    spend: dict[str, float] = {}
+    if status in ("under_construction", "completed"):
+        first, last = dates[2].year, year
+        share = 1.0 if status == "completed" else float(rng.uniform(0.3, 0.7))
+        weights = rng.uniform(0.5, 1.5, last - first + 1)
+        amounts = np.round(invest * share * weights / weights.sum(), 2)
+        amounts[-1] = round(invest * share - amounts[:-1].sum(), 2)
+        spend = {str(y): float(a) for y, a in zip(range(first, last + 1), amounts)}
+    # "2014=5.34; 2015=9.16": plain text survives GeoJSON, GeoPackage and Shapefile alike
+    out["investment_by_year"] = "; ".join(f"{y}={a:g}" for y, a in spend.items()) if spend else None
+    return out
 
 
 def build_parks(inner) -> gpd.GeoDataFrame:
@@ -642,13 +705,20 @@ META = {
               "华强激光's location was not verified; it is placed in the north zone (Meilin/Bagualing). The north "
               "zone is a MultiPolygon (Meilin + Bagualing). Zones are made disjoint (0.1 m gaps). " + ROAD_NOTE),
     "renewal_sites": dict(
-        title_zh="城市更新单元（示意）", title_en="Urban-renewal sites (illustrative)", accuracy_m=500,
+        title_zh="产业空间项目：城市更新单元及新增用地、购置用房（示意）", title_en="Industrial-space sites: urban renewal, new land, purchased space (illustrative)", accuracy_m=500,
         notes="ILLUSTRATIVE AND INVENTED: no official list of Futian 城市更新单元 is public. Names are generic "
               "('…更新单元示意A'); outlines, use, plot_ratio, industrial_share, status/year, gfa_new_m2 and "
               "investment are made up to exercise the toolkit (gfa ≈ land area x plot_ratio x industrial_share; "
               "investment from an assumed 0.45-0.75 万元/m²), and were NOT tuned to the plan's 100万㎡ / 60万㎡ / "
               "100亿元 targets. 4 sites have gfa_new_m2 = null on purpose. Several sites straddle a zone edge and "
-              "ren_e_c / ren_e_d overlap on purpose (one pair). zone_id = zone holding most of the site."),
+              "ren_e_c / ren_e_d overlap on purpose (one pair). zone_id = zone holding most of the site. "
+              "Milestone dates (planned_date, approved_date, start_date, completed_date) are invented: the "
+              "recorded status is reached in `year` (seeded month), earlier milestones are placed 6-18 / 3-12 / "
+              "18-36 months before the next; investment_by_year (亿元 per year) spreads a completed site's "
+              "budget over its construction years and 30-70 % of an under-construction site's (text \"2014=5.34; 2015=9.16\"). Three "
+              "NON-RENEWAL sites (supply_type new_land: new_s_a, new_n_a; purchase_lease: pur_c_a), equally "
+              "invented, make the total-space target differ from the urban-renewal part; every other site is "
+              "supply_type urban_renewal."),
     "parks": dict(
         title_zh="公园", title_en="Parks", accuracy_m=500,
         notes="Illustrative: replace with official 规划 data when available. Areas are only roughly right "

@@ -62,7 +62,7 @@ def make_project(root: Path, *, bad_status: bool = False, themes: bool = True) -
         _write(layers, "renewal_sites", box_layer(
             [(100, 100, 100, 100), (1200, 200, 200, 100)], ids=["s1", "s2"],
             name_zh=["更新单元一", HOSTILE], name_en=["Site 1", "Site 2"],
-            status=["completed", "demolished" if bad_status else "planned"], year=[2014, 2017],
+            status=["completed", "demolished" if bad_status else "planned"], year=[2015, 2017],
             plot_ratio=[5.0, 4.0], gfa_new_m2=[100_000.0, 20_000.0], investment_100m_cny=[5.0, 1.0],
             illustrative=[True, True], accuracy_class=["illustrative", "illustrative"]), "illustrative")
         _write(layers, "parks", box_layer(
@@ -133,7 +133,7 @@ def test_build_writes_the_numbers_behind_the_maps(project):
 def test_index_shows_target_and_coverage_numbers(project):
     root, _, _ = project
     index = (root / "out" / "index.html").read_text(encoding="utf-8")
-    # one completed site with 100,000 m² new GFA against the 1,000,000 m² target
+    # one site completed in 2015 (the target period) with 100,000 m² new GFA against 1,000,000 m²
     assert "100,000 m²（10.00 万㎡）" in index
     assert "10.0 %" in index
     # a 900 m circle wholly inside a 4 km² district: pi * 900^2 / 4e6 = 63.6 %

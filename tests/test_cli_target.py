@@ -11,8 +11,8 @@ from conftest import box_layer
 from futiangis.cli.main import cli
 from futiangis.targets import run_target_accounting
 
-KEYS = {"id", "name_zh", "name_en", "target", "achieved", "pipeline", "proposed", "progress",
-        "shortfall", "unit"}
+KEYS = {"id", "name_zh", "name_en", "target", "achieved", "pipeline", "proposed", "before_period",
+        "undated", "progress", "shortfall", "unit", "start", "end", "evaluated_at", "verdict"}
 
 
 @pytest.fixture
@@ -88,27 +88,41 @@ def test_target_human_output_uses_planners_units(runner):
     assert "东扩" in out and "北展" in out
 
 
-def test_as_of_moves_sites_in_cli(runner, hand_files):
+def test_period_and_as_of_in_cli(runner, hand_files):
+    # Period 2015 (the plan's three). 'straddle' completed 2012 → before the period (not counted);
+    # 'late' completed 2015 → achieved 1,000; 'early' approved 2013 → pipeline 500.
     sites, zones, _ = hand_files
     base = ["target", "--sites", sites, "--zones", zones, "--json"]
     now = _targets(runner.invoke(cli, base).stdout)["industrial_space"]
-    assert (now["achieved"], now["pipeline"]) == (41_000.0, 500.0)
+    assert (now["achieved"], now["pipeline"], now["before_period"]) == (1_000.0, 500.0, 40_000.0)
+    assert (now["start"], now["end"], now["evaluated_at"]) == ("2015-01-01", "2015-12-31", "2015-12-31")
+    assert now["verdict"] == "not met" and now["verdict_zh"] == "未达标"
+    # at the end of 2014 the period has not begun: nothing achieved; 'late' (only date: its
+    # completion, 31 Dec 2015) does not exist yet; 'early' is still in the pipeline
     res = runner.invoke(cli, base + ["--as-of", "2014-12-31"])
     assert res.exit_code == 0, res.output
     then = _targets(res.stdout)["industrial_space"]
-    # 'late' (completed 2015) is back in the pipeline at the end of 2014
-    assert (then["achieved"], then["pipeline"]) == (40_000.0, 1_500.0)
+    assert (then["achieved"], then["pipeline"], then["proposed"], then["before_period"]) == (0.0, 500.0, 0.0, 40_000.0)
+    assert then["evaluated_at"] == "2014-12-31"
     assert json.loads(res.stdout)["as_of"] == "2014-12-31"
+    # an as-of after the end evaluates at the end: E = min(end, as-of)
+    later = _targets(runner.invoke(cli, base + ["--as-of", "2016"]).stdout)["industrial_space"]
+    assert later["evaluated_at"] == "2015-12-31" and later["achieved"] == 1_000.0
 
 
-def test_straddling_site_split_in_json(runner, hand_files):
+def test_straddling_site_belongs_to_its_main_zone_in_json(runner, hand_files):
     sites, zones, _ = hand_files
     res = runner.invoke(cli, ["target", "--sites", sites, "--zones", zones, "--json"])
-    by_zone = {z["zone_id"]: z for z in json.loads(res.stdout)["by_zone"]}
-    # 'straddle' is 60 m in zA and 140 m in zB: 30 % / 70 % of 40,000 m²
-    # (reprojection through EPSG:4326 and back keeps the split within 0.01 %)
-    assert by_zone["zA"]["achieved_m2"] == pytest.approx(12_000 + 1_000, rel=1e-4)
-    assert by_zone["zB"]["achieved_m2"] == pytest.approx(28_000, rel=1e-4)
+    payload = json.loads(res.stdout)
+    by_zone = {z["zone_id"]: z for z in payload["by_zone"]}
+    # 'straddle' is 60 m in zA and 140 m in zB: it belongs to zB (70 % of its land), whole
+    assert by_zone["zB"]["before_period_m2"] == pytest.approx(40_000.0)
+    assert by_zone["zA"]["before_period_m2"] == 0.0
+    assert by_zone["zA"]["achieved_m2"] == pytest.approx(1_000.0)  # 'late'
+    assert (by_zone["zA"]["n_sites"], by_zone["zB"]["n_sites"]) == (2, 1)  # sums to the 3 sites
+    pieces = [p for p in payload["splits"] if p["site_id"] == "straddle"]
+    shares = {p["zone_id"]: p["land_share"] for p in pieces}
+    assert shares["zA"] == pytest.approx(0.3, rel=1e-3) and shares["zB"] == pytest.approx(0.7, rel=1e-3)
 
 
 def test_bad_as_of_is_a_usage_error(runner):

@@ -31,7 +31,7 @@ def result(config):
     sites = box_layer(
         [(940, 0, 200, 100), (0, 500, 100, 100), (50, 500, 100, 100)],
         ids=["s1", "<script>alert(1)</script>", "s|3"],
-        status=["completed", "approved", "planned"], year=[2014, 2015, 2016],
+        status=["completed", "approved", "planned"], year=[2015, 2015, 2015],
         plot_ratio=[4.0, 3.0, 2.0], industrial_share=[1.0, 0.5, 1.0],
         gfa_new_m2=[40_000.0, np.nan, 10_000.0], investment_100m_cny=[12.5, 3.0, 1.0],
         illustrative=[True, True, True],
@@ -48,7 +48,7 @@ def test_format_amount():
 def test_tables_in_order_without_geometry(result):
     tables = report_tables(result)
     assert list(tables)[:2] == ["targets", "by_direction"]
-    assert {"by_zone", "by_status", "by_year", "sites", "splits", "overlaps", "warnings"} <= set(tables)
+    assert {"by_zone", "by_status", "by_year", "sites", "splits", "duplicates", "overlaps", "undated", "warnings"} <= set(tables)
     assert "geometry" not in tables["sites"].columns
     assert tuple(tables["targets"].columns) == TARGET_COLUMNS
 
@@ -75,13 +75,14 @@ def test_xlsx_has_one_sheet_per_table_and_exact_numbers(result):
         for col in ("target", "achieved", "pipeline", "proposed", "progress", "shortfall"):
             assert got[col] == expected[col]  # unrounded: exactly the computed value
         assert got["id"] == expected["id"] and got["unit"] == expected["unit"]
-    # hand-worked: s1 40,000 completed; the <script> site estimated 10,000 × 3 × 0.5 = 15,000
-    # approved; s|3 planned 10,000 keeps half its land after the overlap → 5,000
+    # hand-worked (period 2015, year = 31 Dec 2015): s1 40,000 completed in 2015 → achieved;
+    # the <script> site estimated 10,000 × 3 × 0.5 = 15,000, approved → pipeline; s|3 planned,
+    # overlapping the <script> site on 50 % of each (not a duplicate) → counted in full, 10,000
     achieved = {r[0]: r[4] for r in rows[1:]}
     assert achieved["industrial_space"] == pytest.approx(40_000.0)
     by_id = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
     assert by_id["industrial_space"]["pipeline"] == pytest.approx(15_000.0)
-    assert by_id["industrial_space"]["proposed"] == pytest.approx(5_000.0)
+    assert by_id["industrial_space"]["proposed"] == pytest.approx(10_000.0)
     # counts stay numbers (not text) so planners can sum them in Excel
     zone_rows = list(wb["by_zone"].iter_rows(values_only=True))
     n_col = zone_rows[0].index("n_sites")
@@ -102,9 +103,11 @@ def test_markdown_units_rules_and_escaping(result):
     assert "GFA, not footprint" in md
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert "s\\|3" in md and "西延&lt;区&gt;\\|" in md
-    # the overlap and the split are reported
-    assert "5,000.0" in md
-    assert "| s1 | zA | 6,000 | 30.0% | 12,000 |" in md
+    # the overlap (50 m × 100 m) and the split are reported; s1 belongs to zB (70 % of its land)
+    assert "| 5,000 | 50% | 50% |" in md
+    assert "| s1 | zA | 6,000 | 30.0% |  |" in md
+    assert "| s1 | zB | 14,000 | 70.0% | yes |" in md
+    assert "未达标 · not met" in md
 
 
 def test_chart_is_a_png(result):
@@ -141,7 +144,7 @@ def test_write_report_writes_every_file(result, tmp_path):
     wb = openpyxl.load_workbook(out / "target_report.xlsx", read_only=True)
     readme = [r[0] for r in wb["README"].iter_rows(values_only=True)]
     assert any(isinstance(v, str) and v.startswith("ILLUSTRATIVE DATA") for v in readme)
-    assert any(isinstance(v, str) and v.startswith("Rule 1: GFA, not footprint") for v in readme)
+    assert any(isinstance(v, str) and v.startswith("Rule 5: GFA, not footprint") for v in readme)
 
 
 def test_unwritable_output_is_an_output_error(result, tmp_path):

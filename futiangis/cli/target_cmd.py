@@ -30,8 +30,10 @@ def _as_of(ctx, param, value):
 @click.option("--zones", "zones_path", type=click.Path(dir_okay=False), default=None,
               help="CBD-zones layer for the breakdown (default: the shipped cbd_zones).")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", callback=_as_of,
-              help="Evaluate at DATE (YYYY-MM-DD or a year): sites whose status was reached "
-              "later move back one column.")
+              help="Evaluate at DATE (YYYY-MM-DD or a year = 31 December): each target is "
+              "evaluated at min(its end, DATE); default: each target's end.")
+@click.option("--by", "by", type=click.Choice(["subdistricts", "units"]), default="subdistricts",
+              show_default=True, help="Areas of the area table: 街道 (subdistricts) or traffic zones (units).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write CSV, XLSX, Markdown and a PNG chart as this folder (new, empty or a "
               "previous futiangis output; replaced as a whole).")
@@ -45,12 +47,13 @@ def _as_of(ctx, param, value):
 @field_option
 @json_option
 @click.pass_context
-def command(ctx, sites_path, zones_path, as_of, out_dir, force, source_crs, encoding, layer, sheet,
+def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, encoding, layer, sheet,
             fields, as_json) -> None:
     """How far the renewal sites are from the targets (100万㎡ / 60万㎡ / 100亿元 by default).
 
-    Counts new floor area (GFA): completed = achieved, under construction / approved =
-    pipeline, planned = proposed; overlapping sites once. See docs/targets.md.
+    Each target counts new floor area (GFA) or investment delivered in its period (the
+    plan's three: 2015), evaluated at min(end, --as-of); status at a date comes from the
+    sites' milestone dates; duplicates once, other overlaps in full. See docs/targets.md.
     """
     config = get_config(ctx)
     protected = output_protected_paths(config)
@@ -71,12 +74,11 @@ def command(ctx, sites_path, zones_path, as_of, out_dir, force, source_crs, enco
         echo_problems(prepared.warnings, prepared.source)
         zones = prepared.gdf
         zones.attrs["source"] = prepared.source
-    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of)
+    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by)
     written = write_target_report(result, out_dir, force=force, protected=protected) if out_dir else []
     if as_json:
         payload = result.to_dict()
         payload.pop("sites")
-        payload.pop("splits")
         payload["written"] = [str(p) for p in written]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -85,25 +87,36 @@ def command(ctx, sites_path, zones_path, as_of, out_dir, force, source_crs, enco
                    else f"warning: {p.message}", err=True)
     if result.illustrative:
         click.echo(ILLUSTRATIVE_NOTE)
-    when = result.as_of.isoformat() if result.as_of else "statuses as recorded"
-    click.echo(f"Target accounting as of {when} ({len(result.sites)} sites; GFA, overlaps counted once)")
+    when = result.as_of.isoformat() if result.as_of else "each target's end"
+    n_dup = len(result.duplicates)
+    click.echo(f"Target accounting at {when} ({len(result.sites)} sites, {n_dup} duplicate(s) counted once; "
+               "GFA, not footprint)")
     for r in result.targets.itertuples(index=False):
-        deadline = result.deadlines.get(r.id)
-        click.echo(f"\n{r.name_zh} {r.name_en}  [{r.id}]"
-                   + (f"  deadline {deadline.isoformat()}" if deadline else ""))
-        click.echo(f"  target     {format_amount(r.target, r.unit)}")
-        click.echo(f"  achieved   {format_amount(r.achieved, r.unit)}   progress {r.progress:.1f} %")
-        click.echo(f"  pipeline   {format_amount(r.pipeline, r.unit)}")
-        click.echo(f"  proposed   {format_amount(r.proposed, r.unit)}")
-        click.echo(f"  shortfall  {format_amount(r.shortfall, r.unit)}")
-    click.echo("\nBy direction (counted GFA, 万㎡: achieved / pipeline / proposed; investment 亿元):")
+        click.echo(f"\n{r.name_zh} {r.name_en}  [{r.id}]  period {r.start or '…'} – {r.end or '…'}, "
+                   f"evaluated at {r.evaluated_at or 'no limit'}")
+        click.echo(f"  {r.verdict_text}")
+        click.echo(f"  target         {format_amount(r.target, r.unit)}")
+        click.echo(f"  achieved       {format_amount(r.achieved, r.unit)}   progress {r.progress:.1f} %")
+        click.echo(f"  pipeline       {format_amount(r.pipeline, r.unit)}")
+        click.echo(f"  proposed       {format_amount(r.proposed, r.unit)}")
+        click.echo(f"  before period  {format_amount(r.before_period, r.unit)}   (not counted)")
+        click.echo(f"  undated        {format_amount(r.undated, r.unit)}   (delivered without a date: not counted)")
+        click.echo(f"  shortfall      {format_amount(r.shortfall, r.unit)}")
+    head = result.headline
+    click.echo(f"\nBy direction ({head}: 万㎡ achieved / pipeline / proposed; budget 亿元):")
     for r in result.by_direction.itertuples(index=False):
         click.echo(f"  {r.direction_zh:<4} {r.direction:<8} {r.n_sites:>3} sites  "
                    f"{r.achieved_m2 / 1e4:>8.2f} / {r.pipeline_m2 / 1e4:>8.2f} / "
                    f"{r.proposed_m2 / 1e4:>8.2f}   {getattr(r, 'investment_100m_cny', 0.0):>7.2f} 亿元")
+    if result.by_area is not None:
+        label = "街道 subdistrict" if result.area_kind == "subdistricts" else "traffic zone"
+        click.echo(f"\nBy {label} (each site in the area holding most of its land; 万㎡ achieved / pipeline / proposed):")
+        for r in result.by_area.itertuples(index=False):
+            click.echo(f"  {str(getattr(r, 'name_zh', r.zone_id)):<12} {r.n_sites:>3} sites  "
+                       f"{r.achieved_m2 / 1e4:>8.2f} / {r.pipeline_m2 / 1e4:>8.2f} / {r.proposed_m2 / 1e4:>8.2f}")
     n_est = int(result.sites["gfa_estimated"].sum())
-    click.echo(f"\n{n_est} site(s) with estimated GFA; {len(result.overlaps)} overlapping pair(s) "
-               f"({result.overlaps['overlap_area_m2'].sum():,.0f} m² counted once); "
+    click.echo(f"\n{n_est} site(s) with estimated GFA; {len(result.overlaps)} overlapping pair(s) counted in "
+               f"full ({result.overlaps['overlap_area_m2'].sum():,.0f} m² shared); {n_dup} duplicate(s); "
                f"{len(result.warnings)} warning(s).")
     if written:
         click.echo(f"Wrote {len(written)} files to {out_dir}.")
