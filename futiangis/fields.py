@@ -94,7 +94,7 @@ def _unit_factor(target: str, unit: str, where: str) -> float:
 FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
     S.ID: (("编号", "项目编号", "单元编号", "站点编号", "id号"), ("objectid", "fid_1")),
     S.NAME_ZH: (("名称", "中文名", "中文名称", "更新单元名称", "单元名称", "站点名称", "站名",
-                 "公园名称", "线路名称", "片区名称"), ("项目名称",)),
+                 "公园名称", "线路名称", "片区名称"), ("项目名称",), ("cad_text",)),
     S.NAME_EN: (("英文名", "英文名称", "english_name", "name_english"),),
     S.STATUS: (("状态", "项目状态", "建设状态", "实施状态", "进展"),),
     S.YEAR: (("年份", "年度"),),

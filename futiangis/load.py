@@ -138,7 +138,7 @@ def load_layer(
     """
     path = Path(path)
     schema = get_schema(kind)
-    parsed_crs = parse_source_crs(source_crs)
+    parsed_crs = parse_source_crs(source_crs, local_grids=config.section("crs").get("local"))
     rules = parse_field_rules(fields, (config.section("fields").get(kind) or {}), kind=kind)
     raw = read_vector(path, layer=layer, encoding=encoding, sheet=sheet, rules=rules)
     notes = list(raw.attrs.get("read_notes", []))

@@ -18,7 +18,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from . import schemas as S
-from .crs import transform_geometries
+from .crs import (old_datum_name, suggest_plane_crs, transform_geometries,
+                  zone_prefix_mismatch)
+from .localgrid import LocalGrid
 from .errors import LayerValidationError, Problem
 from .schemas import LayerSchema
 
@@ -89,16 +91,31 @@ def _resolve_crs(gdf, source_crs, col: _Collector, *, is_csv: bool):
         geoms = transform_geometries(gdf.geometry.values, source_crs, "wgs84")
         out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index), crs=4326)
         return out, f"{source_crs} (converted to WGS84 by futiangis)"
+    if isinstance(source_crs, LocalGrid):
+        if gdf.crs is not None and CRS(gdf.crs).is_geographic:
+            col.add(
+                "crs_conflict",
+                f"--source-crs local:{source_crs.name} is a plane grid in metres but the file "
+                f"is in lon/lat ({CRS(gdf.crs).to_string()}); drop --source-crs.",
+            )
+            return None, ""
+        geoms = source_crs.transform_geometries(gdf.geometry.values)
+        out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index), crs=source_crs.target_crs)
+        return out, source_crs.describe()
     if source_crs is not None:
         return gdf.set_crs(source_crs, allow_override=True), CRS(source_crs).to_string()
     if gdf.crs is None:
         hint = (
             "a CSV has no CRS" if is_csv else "the file declares no CRS (a shapefile without .prj?)"
         )
+        x, y = _median_xy(gdf)
+        guess = suggest_plane_crs(x, y) if x == x else None
         col.add(
             "missing_crs",
             f"{hint}. Say what the coordinates are with --source-crs: wgs84 (GPS), gcj02 "
-            "(Gaode/Tencent web maps), bd09 (Baidu), or EPSG:n (e.g. EPSG:4547).",
+            "(Gaode/Tencent web maps), bd09 (Baidu), local:NAME (a city grid fitted with "
+            "`futiangis crs fit`), or EPSG:n (e.g. EPSG:4547)."
+            + (f" Hint: {guess}." if guess else ""),
         )
         return None, ""
     try:
@@ -113,6 +130,61 @@ def _resolve_crs(gdf, source_crs, col: _Collector, *, is_csv: bool):
         )
         return None, ""
     return gdf, crs.to_string()
+
+
+def _median_xy(gdf) -> tuple[float, float]:
+    """Median vertex-bounds centre of the layer, in its own coordinates (nan if empty)."""
+    b = gdf.geometry.bounds
+    if len(b) == 0 or b.isna().all().all():
+        return float("nan"), float("nan")
+    return float(((b.minx + b.maxx) / 2).median()), float(((b.miny + b.maxy) / 2).median())
+
+
+def _check_plane_grid(resolved, source_crs, col: _Collector) -> bool:
+    """Zone-prefix mismatch (error) and Beijing 1954 / Xian 1980 datums (warning).
+
+    Returns True when the coordinates cannot be in the declared CRS (skip location checks).
+    """
+    crs = CRS(resolved.crs)
+    x, y = _median_xy(resolved)
+    if x != x:
+        return False
+    mismatch = zone_prefix_mismatch(crs, x)
+    if mismatch:
+        col.add("zone_prefix", mismatch)
+        return True
+    label = old_datum_name(crs)
+    if label and not isinstance(source_crs, LocalGrid):
+        shift = _datum_shift_m(crs, x, y)
+        col.add(
+            "old_datum",
+            f"the data are on {label} ({crs.to_string()}), which differs from CGCS2000 by tens "
+            f"of metres; PROJ's default {label.split(' (')[0]} -> CGCS2000 transformation moved "
+            f"them {shift:.1f} m here, and it is only approximate. For survey accuracy give the "
+            "planner's own transformation: measure control points in both systems, fit them "
+            "with `futiangis crs fit POINTS.csv --name NAME` (x, y in CGCS2000) and read with "
+            "--source-crs local:NAME.",
+            severity="warning",
+        )
+    return False
+
+
+def _datum_shift_m(crs, x: float, y: float) -> float:
+    """How far PROJ moves (x, y) compared with reading it as CGCS2000 with the same projection."""
+    from pyproj import Transformer
+
+    try:
+        proj = crs.to_dict()
+        proj.pop("towgs84", None)
+        proj["ellps"] = "GRS80"
+        same_on_cgcs = CRS.from_dict(proj)
+        a = Transformer.from_crs(crs, 4326, always_xy=True).transform(x, y)
+        b = Transformer.from_crs(same_on_cgcs, 4326, always_xy=True).transform(x, y)
+        from pyproj import Geod
+
+        return float(Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2])
+    except Exception:  # pragma: no cover - a CRS PROJ cannot express as a dict
+        return float("nan")
 
 
 def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix: bool):
@@ -468,6 +540,8 @@ def prepare_layer(
     typed = typed.set_geometry(geometry)
 
     resolved, declared = _resolve_crs(typed, source_crs, col, is_csv=is_csv)
+    if resolved is not None and CRS(resolved.crs).is_projected and _check_plane_grid(resolved, source_crs, col):
+        resolved = None  # the coordinates cannot be in the declared CRS: skip the location checks
     if resolved is not None:
         geoms = np.asarray(resolved.geometry.values, dtype=object)
         usable = pd.Series(~(pd.isna(geoms) | shapely.is_empty(geoms)), index=resolved.index)
@@ -485,7 +559,7 @@ def prepare_layer(
         if wgs84 is not None:
             wlabels = labels.loc[usable]
             _check_location(wgs84, wlabels, shenzhen_bbox_wgs84, col, declared)
-            gcj_applicable = source_crs not in ("gcj02", "bd09") and not any(
+            gcj_applicable = not isinstance(source_crs, (str, LocalGrid)) and not any(
                 p.code in ("outside_shenzhen", "lonlat_swapped") for p in col.problems
             )
             if gcj_applicable:

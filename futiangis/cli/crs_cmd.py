@@ -89,4 +89,5 @@ def fit(ctx, points, name, tolerance_m, replace, encoding, as_json) -> None:
                f"--source-crs local:{name}.")
 
 
+command = group
 COMMANDS = (group,)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import click
 
+from .. import schemas as S
 from ..io import write_layer
+from ..io.outputs import shapefile_field_names
+from ..measure import measure_area, measure_length
 from ..load import load_layer
 from ..io.outputs import check_outputs_are_not_inputs
 from .main import get_config
@@ -15,7 +18,9 @@ from .options import (echo_notes, echo_problems, encoding_option, field_option, 
 @click.argument("path", type=click.Path(dir_okay=False))
 @kind_option
 @click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="Output .gpkg (working CRS) or .geojson (EPSG:4326, RFC 7946).")
+              help="Output .gpkg (working CRS), .geojson (EPSG:4326, RFC 7946), .parquet "
+                   "(GeoParquet, working CRS) or .shp (UTF-8 shapefile with .cpg, working CRS); "
+                   "area_m2 / length_m are added.")
 @source_crs_option
 @encoding_option
 @layer_option
@@ -44,8 +49,25 @@ def command(ctx, path, kind, out, source_crs, encoding, layer, sheet, fields, la
     )
     echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
-    written = write_layer(prepared.gdf, out, layer=layer_name, overwrite=overwrite)
+    gdf = _with_measures(prepared.gdf)
+    if str(out).lower().endswith(".shp"):
+        for long, short in shapefile_field_names(gdf.columns, gdf.geometry.name).items():
+            click.echo(f"[note] {out}: field {long} is written as {short} (a shapefile keeps 10 "
+                       f"characters; read it back with --field {long}={short}, or write .gpkg)",
+                       err=True)
+    written = write_layer(gdf, out, layer=layer_name, overwrite=overwrite)
     click.echo(
-        f"Wrote {len(prepared.gdf)} {kind} features to {written}, layer {layer_name!r} "
+        f"Wrote {len(gdf)} {kind} features to {written}, layer {layer_name!r} "
         f"(from {prepared.source_crs}; {len(prepared.repairs)} repair(s))."
     )
+
+
+def _with_measures(gdf):
+    """The layer with area_m2 (polygons) or length_m (lines) measured in the working CRS."""
+    out = gdf.copy()
+    types = set(out.geom_type.dropna())
+    if types & {"Polygon", "MultiPolygon"}:
+        out[S.AREA_M2] = measure_area(out).to_numpy()
+    if types & {"LineString", "MultiLineString"}:
+        out[S.LENGTH_M] = measure_length(out).to_numpy()
+    return out

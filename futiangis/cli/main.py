@@ -29,6 +29,7 @@ SUBCOMMAND_MODULES = (
     "build_cmd",
     "coverage_cmd",
     "terrain_cmd",
+    "crs_cmd",
 )
 
 EXIT_ERROR = 1

@@ -10,7 +10,9 @@ on *which* CAD layer is the problem, by the handle CAD shows in its Properties p
 * A block reference (INSERT) is expanded into its entities (transformed as placed), and
   said as a warning naming the block, the INSERT handle and its CAD layer, so a north
   arrow drawn on the zone layer is noticed before it is counted as a zone.
-* TEXT / MTEXT carry no geometry: a layer holding only text is refused, naming it.
+* TEXT / MTEXT carry no geometry: a layer holding only text is refused, naming it. A
+  label (on any CAD layer) that is the only text inside an outline becomes its
+  ``cad_text``, which the field mapping reads as ``name_zh`` (and says so).
 * A DXF has no CRS: ``--source-crs`` (e.g. ``local:NAME`` from ``futiangis crs fit``)
   always says what the drawing units are.
 * Text encoding: ezdxf follows the file ($DWGCODEPAGE, e.g. ANSI_936 = GBK, for R2004
@@ -26,13 +28,14 @@ import shapely
 
 from ..errors import LayerReadError, Problem
 
-__all__ = ["read_dxf", "CAD_LAYER", "CAD_HANDLE", "CAD_ENTITY", "CAD_BLOCK", "CAD_OPEN_GAP"]
+__all__ = ["read_dxf", "CAD_LAYER", "CAD_HANDLE", "CAD_ENTITY", "CAD_BLOCK", "CAD_OPEN_GAP", "CAD_TEXT"]
 
 CAD_LAYER = "cad_layer"
 CAD_HANDLE = "cad_handle"
 CAD_ENTITY = "cad_entity"
 CAD_BLOCK = "cad_block"
 CAD_OPEN_GAP = "cad_open_gap"  # distance between the ends of an open polyline, drawing units
+CAD_TEXT = "cad_text"  # the one TEXT/MTEXT label inside an outline (any CAD layer), as its name
 
 _CURVES = ("LWPOLYLINE", "POLYLINE", "LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE")
 _TEXT = ("TEXT", "MTEXT", "ATTRIB", "ATTDEF", "DIMENSION", "LEADER", "MLEADER")
@@ -84,6 +87,21 @@ def _geometry(entity):
             return None, None
         return shapely.Polygon(pts), None
     return shapely.LineString(pts), gap
+
+
+def _labels_inside(gdf: gpd.GeoDataFrame, labels: list) -> list:
+    """The text of the one TEXT/MTEXT (any CAD layer) inside each outline, else None."""
+    out: list = [None] * len(gdf)
+    if not labels:
+        return out
+    pts = [shapely.Point(t.dxf.insert.x, t.dxf.insert.y) for t in labels]
+    texts = [(t.plain_text() if t.dxftype() == "MTEXT" else t.dxf.text).strip() for t in labels]
+    for i, geom in enumerate(gdf.geometry):
+        if geom.geom_type != "Polygon":
+            continue
+        inside = [texts[j] for j, p in enumerate(pts) if geom.contains(p) and texts[j]]
+        out[i] = inside[0] if len(inside) == 1 else None
+    return out
 
 
 def _describe(entity) -> str:
@@ -149,8 +167,11 @@ def read_dxf(path: Path, *, layer: str | None = None, encoding: str | None = Non
         geoms.append(geom)
         return True
 
+    labels: list = []
     for entity in msp:
         cad_layer = entity.dxf.layer
+        if entity.dxftype() in ("TEXT", "MTEXT"):
+            labels.append(entity)
         if layer is not None and cad_layer != layer:
             continue
         if entity.dxftype() == "INSERT":
@@ -195,6 +216,9 @@ def read_dxf(path: Path, *, layer: str | None = None, encoding: str | None = Non
             f"{', text' if texts else ''}); draw outlines as closed polylines."
         )
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=None)
+    gdf[CAD_TEXT] = _labels_inside(gdf, labels)
+    if gdf[CAD_TEXT].isna().all():
+        gdf = gdf.drop(columns=[CAD_TEXT])
     notes = [f"read {len(gdf)} CAD entities from "
              f"{'CAD layer ' + repr(layer) if layer else 'CAD layers ' + ', '.join(sorted(gdf[CAD_LAYER].unique()))}"
              f" ({int((gdf.geom_type == 'Polygon').sum())} closed, {int((gdf.geom_type == 'LineString').sum())} open)"]

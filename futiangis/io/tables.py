@@ -103,7 +103,7 @@ def read_excel_table(path: Path, *, sheet: str | None, rules: Mapping[str, Field
             sheet = names[0]
         elif sheet not in names:
             raise LayerReadError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}.")
-        frame = book.parse(sheet, dtype=object, header=0)
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=object, header=0)
     frame = frame.dropna(how="all")
     frame = frame.loc[:, [not str(c).startswith("Unnamed:") or frame[c].notna().any() for c in frame.columns]]
     text = frame.apply(lambda s: s.map(_cell_text))
