@@ -140,7 +140,7 @@ def _median_xy(gdf) -> tuple[float, float]:
     return float(((b.minx + b.maxx) / 2).median()), float(((b.miny + b.maxy) / 2).median())
 
 
-def _check_plane_grid(resolved, source_crs, col: _Collector) -> bool:
+def _check_plane_grid(resolved, source_crs, col: _Collector, working_crs: str) -> bool:
     """Zone-prefix mismatch (error) and Beijing 1954 / Xian 1980 datums (warning).
 
     Returns True when the coordinates cannot be in the declared CRS (skip location checks).
@@ -155,7 +155,7 @@ def _check_plane_grid(resolved, source_crs, col: _Collector) -> bool:
         return True
     label = old_datum_name(crs)
     if label and not isinstance(source_crs, LocalGrid):
-        shift = _datum_shift_m(crs, x, y)
+        shift = _datum_shift_m(crs, x, y, working_crs)
         col.add(
             "old_datum",
             f"the data are on {label} ({crs.to_string()}), which differs from CGCS2000 by tens "
@@ -169,21 +169,16 @@ def _check_plane_grid(resolved, source_crs, col: _Collector) -> bool:
     return False
 
 
-def _datum_shift_m(crs, x: float, y: float) -> float:
-    """How far PROJ moves (x, y) compared with reading it as CGCS2000 with the same projection."""
+def _datum_shift_m(crs, x: float, y: float, working_crs: str) -> float:
+    """How far PROJ moves (x, y) into the working CRS: for a Gauss-Krüger grid with the
+    working CRS's projection (Beijing 1954 / Xian 1980 GK CM 114E vs EPSG:4547) this is the
+    shift a planner sees against the same numbers read as CGCS2000."""
     from pyproj import Transformer
 
     try:
-        proj = crs.to_dict()
-        proj.pop("towgs84", None)
-        proj["ellps"] = "GRS80"
-        same_on_cgcs = CRS.from_dict(proj)
-        a = Transformer.from_crs(crs, 4326, always_xy=True).transform(x, y)
-        b = Transformer.from_crs(same_on_cgcs, 4326, always_xy=True).transform(x, y)
-        from pyproj import Geod
-
-        return float(Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2])
-    except Exception:  # pragma: no cover - a CRS PROJ cannot express as a dict
+        tx, ty = Transformer.from_crs(crs, working_crs, always_xy=True).transform(x, y)
+        return float(np.hypot(tx - x, ty - y))
+    except Exception:  # pragma: no cover - PROJ cannot transform
         return float("nan")
 
 
@@ -540,7 +535,7 @@ def prepare_layer(
     typed = typed.set_geometry(geometry)
 
     resolved, declared = _resolve_crs(typed, source_crs, col, is_csv=is_csv)
-    if resolved is not None and CRS(resolved.crs).is_projected and _check_plane_grid(resolved, source_crs, col):
+    if resolved is not None and CRS(resolved.crs).is_projected and _check_plane_grid(resolved, source_crs, col, working_crs):
         resolved = None  # the coordinates cannot be in the declared CRS: skip the location checks
     if resolved is not None:
         geoms = np.asarray(resolved.geometry.values, dtype=object)
