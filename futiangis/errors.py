@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .escape import escape_terminal
+
 __all__ = [
     "FutianGISError",
     "ConfigError",
@@ -63,13 +65,17 @@ class Problem:
     severity: str = "error"
 
     def format(self, source: str) -> str:
-        """Return a one-line description prefixed with file, feature and field."""
-        where = [source]
+        """Return a one-line description prefixed with file, feature and field.
+
+        Ids, names and column names are data: control characters in them (ESC, CR, LF …)
+        are shown as escapes, so they can neither drive the terminal nor forge lines.
+        """
+        where = [escape_terminal(source)]
         if self.feature_id is not None:
-            where.append(f"feature {self.feature_id}")
+            where.append(f"feature {escape_terminal(self.feature_id)}")
         if self.field is not None:
-            where.append(f"field '{self.field}'")
-        return f"[{self.severity}] {': '.join(where)}: {self.message}"
+            where.append(f"field '{escape_terminal(self.field)}'")
+        return f"[{self.severity}] {': '.join(where)}: {escape_terminal(self.message)}"
 
 
 class LayerValidationError(FutianGISError, ValueError):
@@ -79,6 +85,6 @@ class LayerValidationError(FutianGISError, ValueError):
         self.source = source
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
-        lines = [f"{source}: {len(errors)} problem(s) found; the layer was not loaded:"]
+        lines = [f"{escape_terminal(source)}: {len(errors)} problem(s) found; the layer was not loaded:"]
         lines += ["  " + p.format(source) for p in self.problems]
         super().__init__("\n".join(lines))

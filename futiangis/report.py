@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem
+from .escape import is_formula_like, neutralise_formula
 from .io import atomic_output_dir, write_bytes_atomic, write_text_atomic
 from .targets import ACCOUNTING_RULES, COLUMNS, UNIT_LABELS, TargetResult
 
@@ -123,8 +124,20 @@ def report_tables(result: TargetResult) -> dict[str, pd.DataFrame]:
 
 
 def table_to_csv(table: pd.DataFrame) -> bytes:
-    """CSV bytes, UTF-8 with BOM so Excel on Chinese Windows opens the Chinese names right."""
-    return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """CSV bytes, UTF-8 with BOM so Excel on Chinese Windows opens the Chinese names right.
+
+    Every text cell and header is neutralised against formula injection (OWASP: a text
+    starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``); numbers are
+    written as numbers.
+    """
+    safe = table.copy()
+    safe.columns = [neutralise_formula(str(c)) for c in table.columns]  # also duplicate names
+    for j in range(safe.shape[1]):
+        col = safe.iloc[:, j]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            safe.isetitem(j, col.map(neutralise_formula, na_action="ignore"))
+    # RFC 4180 line ends (CRLF): a CR or LF inside a value is then quoted, never a row break
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -147,6 +160,24 @@ def _cell(value):
     return _XLSX_ILLEGAL.sub("\ufffd", str(value))
 
 
+def _inert_row(cells) -> None:
+    """Text is data: a formula-like text (``=HYPERLINK(...)``, ``@SUM``, ``-1+1``) is kept as
+    written but stored as a string cell with Excel's quote prefix (what typing a leading
+    ``'`` does), so no spreadsheet evaluates it, not even after the cell is edited."""
+    for cell in cells:
+        if isinstance(cell.value, str) and (cell.data_type == "f" or is_formula_like(cell.value)):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def _sheet_title(name: str) -> str:
+    """A valid, inert sheet name (≤ 31 characters, none of ``[]:*?/\\``, no formula start)."""
+    title = re.sub(r"[\[\]:*?/\\]", "_", str(name))
+    if is_formula_like(title) or title.startswith("'"):
+        title = "_" + title
+    return title[:31] or "sheet"
+
+
 def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = None) -> bytes:
     """An XLSX workbook: a ``README`` sheet with ``notes``, then one sheet per table."""
     from openpyxl import Workbook
@@ -159,18 +190,18 @@ def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = Non
     readme.append(["futiangis target accounting"])
     readme["A1"].font = Font(bold=True)
     for line in notes or []:
-        readme.append([line])
+        readme.append([_cell(line)])
+        _inert_row(readme[readme.max_row])
     readme.column_dimensions["A"].width = 120
     for name, table in tables.items():
-        ws = wb.create_sheet(title=name[:31])
-        ws.append([str(c) for c in table.columns])
+        ws = wb.create_sheet(title=_sheet_title(name))
+        ws.append([_cell(str(c)) for c in table.columns])
+        _inert_row(ws[1])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in table.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # a value such as "=HYPERLINK(...)" stays text
-                    cell.data_type = "s"
+            _inert_row(ws[ws.max_row])
         ws.freeze_panes = "A2"
         for j, col in enumerate(table.columns, start=1):
             width = max([len(str(col))] + [len(str(v)) for v in table[col].head(50)]) + 2
@@ -183,7 +214,8 @@ def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = Non
 def _md_escape(value) -> str:
     """Escape an attribute value for a Markdown table cell (and the HTML it may become)."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    text = neutralise_formula(text)  # pasted into a spreadsheet, a table cell stays text
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -397,7 +429,7 @@ def write_target_report(
 ) -> list[Path]:
     """Publish the report folder ``out_dir`` as a whole: CSV per table, XLSX, Markdown, PNG.
 
-    The folder is built in a staging folder and swapped in (:func:`futiangis.outputs.atomic_output_dir`):
+    The folder is built in a staging folder and swapped in (:func:`futiangis.io.outputs.atomic_output_dir`):
     a failed run (a full disk, Ctrl-C) leaves the previous report byte-identical. It is
     written only when new, empty or a previous futiangis output, unless ``force``; never
     over a ``protected`` path or a parent of one.

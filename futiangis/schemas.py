@@ -58,6 +58,8 @@ KEY_PROJECTS = "key_projects"
 # stations
 PILES = "piles"
 DOCKS = "docks"
+# siting demand
+TRIP_ENDS = "trip_ends"
 # parks / routes
 PARK_CLASS = "park_class"
 ROUTE_TYPE = "route_type"
@@ -233,6 +235,18 @@ _SCHEMAS = [
         _common(year=True, status=True) + (FieldSpec(DOCKS, "int", required=False, nullable=True, minimum=0),),
         description="public-bike stations",
         unknown_ok=(DOCKS,),
+    ),
+    LayerSchema(
+        "bike_demand",
+        POINTS,
+        (
+            FieldSpec(ID, "str", description="grid cell id (100m_rRRR_cCCC)"),
+            FieldSpec(TRIP_ENDS, "int", minimum=0, description="departures + arrivals in the sample"),
+            FieldSpec("departures", "int", required=False, minimum=0),
+            FieldSpec("arrivals", "int", required=False, minimum=0),
+        ),
+        description="dockless-bike trip ends per grid cell (siting demand)",
+        allow_empty=False,
     ),
     LayerSchema(
         "network",

@@ -77,12 +77,13 @@ def _attrs(kind: str, i: int) -> dict:
         "network": {},
         "arterial_network": {"origin": "traffic_zone_edge"},
         "metro_stations": {"lines": "1"},
+        "bike_demand": {"trip_ends": 5 + i},
     }[kind]
     return {**base, **extra}
 
 
 def _geom(kind: str, i: int):
-    if kind in ("charging_stations", "bike_stations", "metro_stations"):
+    if kind in ("charging_stations", "bike_stations", "metro_stations", "bike_demand"):
         return Point(X0 + 150.0 * i, Y0 + 40.0 * i)
     if kind in ("slow_routes", "network", "arterial_network"):
         return LineString([(X0, Y0 + 200.0 * i), (X0 + 300.0, Y0 + 200.0 * i + 40.0)])
@@ -522,6 +523,15 @@ def build(out: Path) -> None:
          fix="Fill in the number of docks where it is known; a missing count is shown as "
              "unknown (issue 11), not refused.",
          description="NaN in a count: unknown, said once (warning; --strict)")
+
+    g = _layer("bike_demand", 3).to_crs(4326)
+    g["trip_ends"] = [12, -4, 7]
+    _write(g, out / "geojson_negative_trip_ends.geojson")
+    case("negative_demand", file="geojson_negative_trip_ends.geojson", reader="GeoJSON",
+         kind="bike_demand", outcome="error", code="negative_value",
+         message=r"geojson_negative_trip_ends\.geojson: feature bik_2: field 'trip_ends': value -4 is negative",
+         fix="Trip ends are counts: 0 or more in every cell.",
+         description="a negative count in a siting demand layer")
 
     g = _layer("renewal_sites", 3).to_crs(4326)
     g["gfa_new_m2"] = [20_000.0, -35_000.0, 18_000.0]

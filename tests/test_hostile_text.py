@@ -93,9 +93,83 @@ def test_xlsx_keeps_formulas_as_text_and_survives_control_characters(hostile_res
 
 
 def test_csv_report_round_trips_hostile_values(hostile_result):
+    """Every value comes back; the formula-like one with the OWASP apostrophe in front."""
     table = report_tables(hostile_result)["sites"]
     back = pd.read_csv(io.BytesIO(table_to_csv(table)), encoding="utf-8-sig", keep_default_na=False)
-    assert list(back["name_zh"]) == list(table["name_zh"])
+    expected = ["'" + v if v == FORMULA else v for v in table["name_zh"]]
+    assert list(back["name_zh"]) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# formula injection (OWASP CSV injection): headers, cells and sheet names
+# ---------------------------------------------------------------------------------------
+INJECTIONS = ['=HYPERLINK("http://example.invalid","x")', "+1+cmd|' /C calc'!A0", "-2+3",
+              "@SUM(1,2)", "\t=1+1", "\r=1+1", " =1+1", "＝1+1"]
+INERT = ["a=b", "福田", "", "-12.5", "+7", "1e3"]  # not formulas (plain numbers stay as written)
+
+
+@pytest.fixture
+def injected_table():
+    columns = {f"{p}{i}" if i else p: [] for i, p in enumerate(INJECTIONS)}
+    rows = len(INJECTIONS) + len(INERT)
+    table = pd.DataFrame({"=HYPERLINK(\"http://x\",\"h\")": INJECTIONS + INERT,
+                          "@header": list(range(rows)), "amount": [-5.5] * rows, "count": [-3] * rows})
+    assert columns  # the header names themselves are injections
+    return table
+
+
+def test_csv_cells_and_headers_are_inert(injected_table):
+    import csv
+
+    text = table_to_csv(injected_table).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, body = rows[0], rows[1:]
+    assert header == ["'=HYPERLINK(\"http://x\",\"h\")", "'@header", "amount", "count"]
+    cells = [r[0] for r in body]
+    assert cells[:len(INJECTIONS)] == ["'" + v for v in INJECTIONS]
+    assert cells[len(INJECTIONS):] == INERT  # plain text and plain numbers unchanged
+    assert {r[2] for r in body} == {"-5.5"} and {r[3] for r in body} == {"-3"}  # numbers stay numbers
+    for cell in [*header, *(c for r in body for c in r)]:
+        risky = cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "＝"))
+        assert not risky or cell.startswith("'") or cell in ("-12.5", "+7", "-5.5", "-3"), cell
+
+
+def test_xlsx_has_no_formula_cell_anywhere_headers_and_sheet_names_included(injected_table):
+    data = build_xlsx({"=evil": injected_table, "t@ble": injected_table},
+                      notes=["=HYPERLINK(\"http://example.invalid\",\"readme\")", "plain note"])
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["README", "_=evil", "t@ble"]
+    n_cells = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                n_cells += 1
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "＝")):
+                    assert cell.quotePrefix or cell.value in INERT, (ws.title, cell.coordinate)
+    assert n_cells > 40
+    ws = wb["_=evil"]
+    assert ws["A1"].value == '=HYPERLINK("http://x","h")' and ws["A1"].data_type == "s"  # kept as written
+    # kept as written (XML turns a CR into LF)
+    assert [ws.cell(row=r, column=1).value for r in range(2, 2 + len(INJECTIONS))] == [
+        v.replace("\r", "\n") for v in INJECTIONS]
+    assert ws["C2"].value == -5.5 and ws["C2"].data_type == "n"  # numbers stay numbers
+    assert ws["D2"].value == -3 and ws["D2"].data_type == "n"
+    assert wb["README"]["A2"].data_type == "s" and wb["README"]["A2"].quotePrefix
+
+
+def test_markdown_cells_are_inert():
+    config = load_config(ROOT / "futiangis.toml")
+    sites = box_layer([(0, 0, 100, 100), (0, 200, 100, 100)], ids=[FORMULA, "@SUM(1,2)"],
+                      status=["completed"] * 2, year=[2014] * 2, plot_ratio=[4.0] * 2,
+                      industrial_share=[1.0] * 2, gfa_new_m2=[float("nan")] * 2,
+                      investment_100m_cny=[1.0] * 2, name_zh=["a", "b"], name_en=["a", "b"])
+    zones = box_layer([(-100, -100, 1000, 2000)], ids=["z1"], direction=["east"], name_zh=["-1+1"])
+    md = build_markdown(run_target_accounting(config, sites=sites, zones=zones))
+    formula_cells = [c.strip() for line in md.splitlines() if line.startswith("|")
+                     for c in line.split("|") if "HYPERLINK" in c]
+    assert formula_cells and all(c.startswith("'=HYPERLINK") for c in formula_cells)
+    assert "| '@SUM(1,2) |" in md and "| '-1+1 |" in md
 
 
 def test_write_report_with_hostile_values(hostile_result, tmp_path):
@@ -277,3 +351,38 @@ def test_right_to_left_override_is_isolated(hostile_maps, browser_required):
         finally:
             browser.close()
     assert isolated and all(isolated), isolated
+
+
+# ---------------------------------------------------------------------------------------
+# terminal messages: ids and column names are escaped
+# ---------------------------------------------------------------------------------------
+ESC_ID = "u1\x1b[2J\x1b[32mOK: all valid\x1b[0m"
+CRLF_ID = "u2\r\nOK: tests/data/ok.geojson is a valid units layer"
+
+
+def test_control_characters_in_ids_and_columns_are_shown_escaped(tmp_path):
+    from click.testing import CliRunner
+
+    from futiangis.cli.main import cli
+
+    path = tmp_path / "units.geojson"
+    box_layer([(0, 0, 100, 100), (200, 0, 100, 100), (400, 0, 100, 100), (600, 0, 100, 100)],
+              ids=[ESC_ID, ESC_ID, CRLF_ID, CRLF_ID], name_en=["a", "b", "c", "d"],
+              **{"name\x1b[31m_zh": ["一", "二", "三", "四"]}
+              ).to_crs(4326).to_file(path, engine="pyogrio")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--kind", "units"])
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert "feature u1\\x1b[2J\\x1b[32mOK: all valid\\x1b[0m" in result.output
+    assert "feature u2\\r\\nOK: tests/data/ok.geojson is a valid units layer" in result.output
+    assert "name\\x1b[31m_zh" in result.output  # the column name, in "Columns present"
+    # every line is one futiangis wrote: none forged by an id
+    assert not [line for line in result.output.splitlines() if line.startswith("OK")]
+    # the same ids printed by measure
+    unique = tmp_path / "unique.geojson"
+    box_layer([(0, 0, 100, 100), (200, 0, 100, 100)], ids=[ESC_ID, CRLF_ID]).to_crs(4326).to_file(
+        unique, engine="pyogrio")
+    measure = CliRunner().invoke(cli, ["measure", str(unique)])
+    assert measure.exit_code == 0, measure.output
+    assert "\x1b" not in measure.output and "\r" not in measure.output
+    assert "u1\\x1b[2J" in measure.output and "u2\\r\\nOK" in measure.output

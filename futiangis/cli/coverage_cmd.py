@@ -8,9 +8,10 @@ import click
 from .. import schemas as S
 from ..coverage import SCENARIOS, THEMES, run_coverage
 from ..errors import FutianGISError
+from ..escape import escape_terminal
 from ..io import read_catalog, write_layer
-from ..load import load_layer, load_raster
 from ..io.outputs import check_outputs_are_not_inputs
+from ..load import load_layer, load_raster
 from .main import get_config
 from .options import echo_notes, echo_problems, field_option, json_option, layer_option, sheet_option
 
@@ -136,7 +137,7 @@ def _echo_text(out: dict, result) -> None:
     click.echo("\n" + header + ("  population covered" if has_pop else ""))
     table = result.units.sort_values(["coverage", "id"], na_position="first")
     for _, row in table.iterrows():
-        text = (f"{str(row['id']):<14}{_pct(row['coverage']):>9}{row['covered_m2'] / 1e6:>13,.3f}"
+        text = (f"{escape_terminal(row['id']):<14}{_pct(row['coverage']):>9}{row['covered_m2'] / 1e6:>13,.3f}"
                 f"{row['total_m2'] / 1e6:>11,.3f}")
         if has_pop:
             text += f"  {row['population_covered']:,.0f} / {row['population']:,.0f}"

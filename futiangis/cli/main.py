@@ -15,6 +15,7 @@ import click
 
 from ..config import load_config
 from ..errors import FutianGISError
+from ..escape import escape_terminal
 from .signals import install_signal_handlers
 
 # Subcommand modules in futiangis.cli; each defines a click command named `command`
@@ -30,6 +31,7 @@ SUBCOMMAND_MODULES = (
     "coverage_cmd",
     "terrain_cmd",
     "crs_cmd",
+    "site_cmd",
 )
 
 EXIT_ERROR = 1
@@ -43,7 +45,7 @@ class FutianGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FutianGISError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {escape_terminal(exc, keep_newlines=True)}", err=True)
             ctx.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
@@ -58,7 +60,7 @@ class FutianGroup(click.Group):
             if os.environ.get("FUTIANGIS_DEBUG"):
                 raise
             click.echo(
-                f"Internal error: {type(exc).__name__}: {exc}\n"
+                f"Internal error: {type(exc).__name__}: {escape_terminal(exc)}\n"
                 "This is a futiangis bug; re-run with FUTIANGIS_DEBUG=1 for details and report it.",
                 err=True,
             )

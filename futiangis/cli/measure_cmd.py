@@ -5,6 +5,7 @@ import json
 
 import click
 
+from ..escape import escape_terminal
 from ..load import load_layer
 from ..measure import summarize_measures
 from .main import get_config
@@ -37,11 +38,11 @@ def command(ctx, path, source_crs, encoding, layer, sheet, fields, as_json) -> N
     click.echo(f"{path}: {summary['count']} features, measured in {summary['crs']}")
     for row in summary["features"]:
         if "area_m2" in row:
-            click.echo(f"  {row['id']:<24} area   {row['area_m2']:>16,.1f} m²  ({row['area_m2'] / 1e4:,.2f} 万㎡)")
+            click.echo(f"  {escape_terminal(row['id']):<24} area   {row['area_m2']:>16,.1f} m²  ({row['area_m2'] / 1e4:,.2f} 万㎡)")
         elif "length_m" in row:
-            click.echo(f"  {row['id']:<24} length {row['length_m']:>16,.1f} m")
+            click.echo(f"  {escape_terminal(row['id']):<24} length {row['length_m']:>16,.1f} m")
         else:
-            click.echo(f"  {row['id']:<24} {row['geometry_type']}")
+            click.echo(f"  {escape_terminal(row['id']):<24} {row['geometry_type']}")
     if summary["total_area_m2"]:
         click.echo(
             f"total_area_m2 {summary['total_area_m2']:,.1f} m² (sum)   union_area_m2 "

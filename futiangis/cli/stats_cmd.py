@@ -6,6 +6,7 @@ import json
 import click
 import numpy as np
 
+from ..escape import escape_terminal
 from ..join import stats_by
 from .main import get_config
 from .options import json_option
@@ -37,7 +38,7 @@ def command(ctx, by, as_json) -> None:
         click.echo(f"Not shipped (columns omitted): {', '.join(table.attrs['missing_layers'])}.")
     formats = {"area_km2": "{:.3f}", "park_share": "{:.1%}"}
     cols = [c for c in table.columns if c != "name_en"]
-    rows = [[str(c) for c in cols]]
+    rows = [[escape_terminal(c) for c in cols]]
     for _, r in table.iterrows():
         cells = []
         for c in cols:
@@ -45,7 +46,7 @@ def command(ctx, by, as_json) -> None:
             if isinstance(v, (float, np.floating)):
                 cells.append("—" if np.isnan(v) else formats.get(c, "{:,.2f}").format(v))
             else:
-                cells.append(str(v))
+                cells.append(escape_terminal(v))
         rows.append(cells)
     widths = [max(len(row[j]) for row in rows) for j in range(len(cols))]
     for row in rows:

@@ -5,10 +5,11 @@ import json
 
 import click
 
-from ..errors import FutianGISError
 from ..build import output_protected_paths
-from ..load import load_layer
+from ..errors import FutianGISError
+from ..escape import escape_terminal
 from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
+from ..load import load_layer
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of, run_target_accounting
 from .main import get_config
@@ -83,8 +84,8 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for p in result.warnings:
-        click.echo(f"warning: site {p.feature_id}: {p.message}" if p.feature_id
-                   else f"warning: {p.message}", err=True)
+        click.echo(f"warning: site {escape_terminal(p.feature_id)}: {escape_terminal(p.message)}"
+                   if p.feature_id else f"warning: {escape_terminal(p.message)}", err=True)
     if result.illustrative:
         click.echo(ILLUSTRATIVE_NOTE)
     when = result.as_of.isoformat() if result.as_of else "each target's end"

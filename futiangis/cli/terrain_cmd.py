@@ -5,6 +5,7 @@ import json
 
 import click
 
+from ..escape import escape_terminal
 from ..terrain import run_terrain
 from .main import get_config
 from .options import json_option
@@ -34,10 +35,10 @@ def command(ctx, smooth_m, as_json) -> None:
     click.echo(f"\n{'route':<26}{'length m':>10}{'mean %':>8}{'max %':>8}{'steep m':>9}"
                f"{'elev m (min–max)':>20}")
     for _, r in result.routes.iterrows():
-        click.echo(f"{str(r['id']):<26}{r['length_m']:>10,.0f}{_f(r['mean_grade_pct'], '.1f'):>8}"
+        click.echo(f"{escape_terminal(r['id']):<26}{r['length_m']:>10,.0f}{_f(r['mean_grade_pct'], '.1f'):>8}"
                    f"{_f(r['max_grade_pct'], '.1f'):>8}{r['steep_length_m']:>9,.0f}"
                    f"{_f(r['elev_min_m'], '.0f') + '–' + _f(r['elev_max_m'], '.0f'):>20}")
     click.echo(f"\n{'park':<26}{'min m':>8}{'max m':>8}{'range m':>9}{'mean m':>8}")
     for _, p in result.parks.iterrows():
-        click.echo(f"{str(p['id']):<26}{_f(p['elev_min_m'], '.0f'):>8}{_f(p['elev_max_m'], '.0f'):>8}"
+        click.echo(f"{escape_terminal(p['id']):<26}{_f(p['elev_min_m'], '.0f'):>8}{_f(p['elev_max_m'], '.0f'):>8}"
                    f"{_f(p['elev_range_m'], '.0f'):>9}{_f(p['elev_mean_m'], '.1f'):>8}")

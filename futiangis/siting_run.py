@@ -1,0 +1,504 @@
+"""Siting on the project's layers: ``run_siting(theme, config, ...)`` -> :class:`SitingResult`.
+
+Turns a theme (``charging``, ``bike``, ``parks``), the shipped or given layers and the
+``[siting]`` settings into a :class:`~futiangis.siting.SitingProblem`, solves it exactly
+and greedily, and tabulates the answer: the chosen sites ranked by marginal covered demand
+with WGS84 and GCJ-02 coordinates and the unit / 街道 each lies in, and the coverage of the
+demand before and after, overall, per unit and per 街道.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import schemas as S
+from .config import Config
+from .coverage import park_radii, select_scenario
+from .crs import wgs84_to_gcj02
+from .errors import ConfigError
+from .io import RasterData
+from .siting import (
+    SitingInputError,
+    SitingProblem,
+    SitingSolution,
+    build_coverage_matrix,
+    greedy_max_cover,
+    greedy_min_sites,
+    make_problem,
+    solve_max_cover,
+    solve_min_sites,
+)
+from .siting_inputs import (
+    WEIGHT,
+    candidate_grid,
+    candidates_from_layer,
+    demand_from_points,
+    demand_from_polygons,
+    demand_from_raster,
+)
+
+__all__ = ["DEMAND_KINDS", "THEMES", "SitingResult", "existing_coverage", "run_siting"]
+
+THEMES = ("charging", "bike", "parks")
+DEMAND_KINDS = ("land", "residential", "population", "points", "polygons")
+_FACILITY_LAYER = {"charging": "charging_stations", "bike": "bike_stations", "parks": "parks"}
+_DEMAND_UNIT = {"land": "m²", "residential": "m²", "population": "people"}
+
+
+@dataclass
+class SitingResult:
+    """Answer of one siting run (see :func:`run_siting`)."""
+
+    theme: str
+    settings: dict[str, Any]
+    demand_kind: str
+    demand_unit: str
+    total_demand: float
+    covered_demand_before: float
+    covered_demand: float
+    exact: SitingSolution
+    greedy: SitingSolution
+    sites: gpd.GeoDataFrame  # ranked, working CRS
+    demand: gpd.GeoDataFrame  # demand points with covered_before / covered_after
+    by_unit: pd.DataFrame
+    by_subdistrict: pd.DataFrame | None
+    existing: gpd.GeoDataFrame
+    candidates_count: int
+    status: str = "optimal"
+    infeasible_best_share: float | None = None
+    illustrative: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def share_before(self) -> float | None:
+        """Covered share with the existing facilities only."""
+        return self.covered_demand_before / self.total_demand if self.total_demand else None
+
+    @property
+    def share_after(self) -> float | None:
+        """Covered share with the new sites added."""
+        return self.covered_demand / self.total_demand if self.total_demand else None
+
+    @property
+    def greedy_gap(self) -> float | None:
+        """Relative shortfall of greedy's added demand versus the exact answer's."""
+        added = self.covered_demand - self.covered_demand_before
+        if added <= 0:
+            return 0.0
+        return (self.covered_demand - self.greedy.covered_demand) / added
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json`` (contract keys: selected, covered_demand_before,
+        covered_demand, total_demand, settings)."""
+        sites = []
+        for row in self.sites.drop(columns="geometry").itertuples(index=False):
+            sites.append({k: _num(v) for k, v in row._asdict().items()})
+        return {
+            "theme": self.theme,
+            "status": self.status,
+            "selected": [str(s) for s in self.sites["id"]],
+            "covered_demand_before": self.covered_demand_before,
+            "covered_demand": self.covered_demand,
+            "total_demand": self.total_demand,
+            "share_before": self.share_before,
+            "share_after": self.share_after,
+            "demand_kind": self.demand_kind,
+            "demand_unit": self.demand_unit,
+            "settings": self.settings,
+            "sites": sites,
+            "greedy": {
+                "selected": [str(self.sites_ids_of(self.greedy.selected)[k])
+                             for k in range(len(self.greedy.selected))],
+                "covered_demand": self.greedy.covered_demand,
+                "gap": self.greedy_gap,
+                "seconds": self.greedy.seconds,
+            },
+            "exact": {"method": "MILP (PuLP + CBC)", "status": self.exact.status,
+                      "seconds": self.exact.seconds, **{k: _num(v) for k, v in self.exact.info.items()}},
+            "infeasible_best_share": self.infeasible_best_share,
+            "candidates": self.candidates_count,
+            "existing_facilities": len(self.existing),
+            "units": _records(self.by_unit),
+            "subdistricts": None if self.by_subdistrict is None else _records(self.by_subdistrict),
+            "illustrative": self.illustrative,
+            "notes": list(self.notes),
+        }
+
+    def sites_ids_of(self, indices) -> list[str]:
+        """Candidate ids for candidate indices (``self.settings['candidate_ids']`` order)."""
+        ids = self._candidate_ids
+        return [str(ids[j]) for j in indices]
+
+    _candidate_ids: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
+
+
+def _num(v):
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if np.isnan(v) else float(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    return [{k: _num(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
+
+
+# ---------------------------------------------------------------------------------------
+# coverage by the existing facilities
+# ---------------------------------------------------------------------------------------
+def existing_coverage(demand_points: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
+                      radius_m) -> np.ndarray:
+    """Which demand points lie within ``radius_m`` of an existing facility.
+
+    Distance to the facility's geometry (points: the point; parks: the park's edge, so
+    anything inside a park is covered), inclusive, working CRS. ``radius_m`` is one value
+    or one per facility (a Series aligned to ``facilities``).
+    """
+    if facilities.empty or demand_points.empty:
+        return np.zeros(len(demand_points), dtype=bool)
+    radii = (np.asarray(radius_m, dtype=float) if np.ndim(radius_m)
+             else np.full(len(facilities), float(radius_m)))
+    pts = np.asarray(demand_points.geometry.values)
+    geoms = np.asarray(facilities.geometry.values)
+    hit = np.zeros(len(pts), dtype=bool)
+    tree = shapely.STRtree(pts)
+    for r in np.unique(radii):
+        sub = geoms[radii == r]
+        _, idx = tree.query(sub, predicate="dwithin", distance=r * (1 + 1e-12))
+        hit[idx] = True
+    return hit
+
+
+# ---------------------------------------------------------------------------------------
+# the run
+# ---------------------------------------------------------------------------------------
+def _settings(config: Config, theme: str) -> Mapping[str, Any]:
+    section = config.section("siting")
+    if theme not in THEMES:
+        raise ConfigError(f"Unknown siting theme {theme!r}; use one of {', '.join(THEMES)}.")
+    merged = {k: v for k, v in section.items() if not isinstance(v, Mapping)}
+    merged.update(section.get(theme, {}))
+    return merged
+
+
+def _shipped(kind: str, config: Config) -> gpd.GeoDataFrame | None:
+    from .io import read_catalog
+    from .load import load_shipped_layer
+
+    try:
+        catalog = read_catalog(config.layers_dir)
+    except Exception:  # noqa: BLE001 - no catalogue: nothing shipped
+        return None
+    return load_shipped_layer(kind, config=config) if kind in catalog else None
+
+
+def _radius(theme: str, config: Config, radius_m: float | None, settings: Mapping[str, Any]) -> float:
+    if radius_m is not None:
+        return float(radius_m)
+    if "new_radius_m" in settings:
+        return float(settings["new_radius_m"])
+    cov = config.section("coverage").get(theme, {})
+    if "radius_m" not in cov:
+        raise ConfigError(
+            f"{config.path}: no radius for new {theme} sites; set [siting.{theme}] new_radius_m "
+            f"or [coverage.{theme}] radius_m, or pass --radius-m.")
+    return float(cov["radius_m"])
+
+
+def _existing_radii(theme: str, existing: gpd.GeoDataFrame, config: Config, radius: float,
+                    override: bool):
+    if theme == "parks" and not override and not existing.empty:
+        return park_radii(existing, config.section("coverage").get("parks", {}).get("radii", ()))
+    return radius
+
+
+def _locate(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None, *, name_col: str
+            ) -> tuple[np.ndarray, np.ndarray]:
+    n = len(points)
+    ids = np.full(n, None, dtype=object)
+    names = np.full(n, None, dtype=object)
+    if zones is None or zones.empty or n == 0:
+        return ids, names
+    tree = shapely.STRtree(np.asarray(zones.geometry.values))
+    p_idx, z_idx = tree.query(np.asarray(points.geometry.values), predicate="intersects")
+    first = pd.Series(z_idx).groupby(p_idx).min()  # on a shared edge: the first zone
+    ids[first.index.to_numpy()] = zones["id"].astype(str).to_numpy()[first.to_numpy()]
+    if name_col in zones.columns:
+        names[first.index.to_numpy()] = zones[name_col].astype(str).to_numpy()[first.to_numpy()]
+    return ids, names
+
+
+def _table(demand: gpd.GeoDataFrame, key: str, name: str) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        key: demand[key].fillna("(outside)"), name: demand[name].fillna(""),
+        "demand": demand[WEIGHT],
+        "covered_before": demand[WEIGHT] * demand["covered_before"],
+        "covered_after": demand[WEIGHT] * demand["covered_after"]})
+    out = frame.groupby([key, name], sort=True, dropna=False)[
+        ["demand", "covered_before", "covered_after"]].sum().reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_before"] = np.where(out["demand"] > 0, out["covered_before"] / out["demand"], np.nan)
+        out["share_after"] = np.where(out["demand"] > 0, out["covered_after"] / out["demand"], np.nan)
+    out["gain"] = out["covered_after"] - out["covered_before"]
+    return out.sort_values(["gain", key], ascending=[False, True]).reset_index(drop=True)
+
+
+def run_siting(
+    theme: str,
+    config: Config,
+    *,
+    add: int | None = None,
+    min_cover: float | None = None,
+    candidates: gpd.GeoDataFrame | None = None,
+    existing: gpd.GeoDataFrame | None = None,
+    no_existing: bool = False,
+    demand=None,
+    demand_kind: str | None = None,
+    weight: str | None = None,
+    radius_m: float | None = None,
+    capacity: float | None = None,
+    capacity_field: str | None = None,
+    spacing_m: float | None = None,
+    cell_m: float | None = None,
+    units: gpd.GeoDataFrame | None = None,
+    time_limit_s: float | None = None,
+) -> SitingResult:
+    """Choose new THEME sites: ``add`` sites covering the most demand, or the fewest
+    reaching ``min_cover``; existing facilities kept and counted first.
+
+    Parameters
+    ----------
+    theme : {"charging", "bike", "parks"}
+    config : Config
+        ``[siting]`` (and ``[siting.<theme>]``): ``candidate_spacing_m``, ``demand_cell_m``,
+        ``exclude_layers``, ``time_limit_s``, ``threads``, ``demand``, ``weight``,
+        ``new_radius_m``; radii default to ``[coverage.<theme>]``.
+    add, min_cover : int or float
+        Exactly one: the number of new sites (MCLP), or the share of demand to reach with
+        the fewest new sites.
+    candidates, existing, units : GeoDataFrame, optional
+        Working-CRS layers (from :func:`futiangis.load.load_layer`); default: a grid over
+        land, the shipped facility layer (built ones), the shipped units.
+    no_existing : bool
+        Count no existing facility (a green-field answer).
+    demand : GeoDataFrame or RasterData, optional
+        Points (weighted by ``weight`` or 1 each), polygons (area, or ``weight`` spread by
+        area) or a population raster. Default: ``[siting.<theme>] demand``.
+    demand_kind : str, optional
+        ``"residential"`` marks polygon demand as residential land (a label; same method).
+    radius_m : float, optional
+        Service radius of new sites (and of existing ones, overriding the config).
+    capacity, capacity_field : optional
+        Demand each new site can serve: one number, or a column of the candidates.
+    """
+    if (add is None) == (min_cover is None):
+        raise SitingInputError("give either the number of new sites (--add N) or --min-cover P.")
+    settings = _settings(config, theme)
+    radius = _radius(theme, config, radius_m, settings)
+    spacing = float(spacing_m or settings.get("candidate_spacing_m", 100.0))
+    cell = float(cell_m or settings.get("demand_cell_m", 50.0))
+    limit = float(time_limit_s or settings.get("time_limit_s", 600.0))
+    threads = int(settings.get("threads", 2))
+    notes: list[str] = []
+    district = _shipped(config.district_layer, config)
+    if units is None:
+        units = _shipped(config.units_layer, config)
+    subdistricts = _shipped("subdistricts", config)
+    land = district if district is not None else units
+    if land is None:
+        raise ConfigError("no district or units layer to site on; ship one or pass --units.")
+    # ---- existing facilities
+    illustrative = False
+    if no_existing:
+        existing = gpd.GeoDataFrame({"id": []}, geometry=[], crs=land.crs)
+        existing_source = "none (--no-existing)"
+    elif existing is None:
+        layer = _shipped(_FACILITY_LAYER[theme], config)
+        if layer is None:
+            existing = gpd.GeoDataFrame({"id": []}, geometry=[], crs=land.crs)
+            existing_source = "none shipped"
+        else:
+            illustrative = S.is_illustrative(layer)
+            existing, note = select_scenario(layer, "current")
+            existing_source = f"shipped {_FACILITY_LAYER[theme]} ({note})"
+    else:
+        illustrative = S.is_illustrative(existing)
+        existing_source = "file"
+    # ---- demand
+    kind, dsource, dweight = _demand_spec(theme, settings, demand, demand_kind, weight)
+    if demand is None:
+        demand = _shipped(dsource, config) if dsource not in ("land",) else None
+        if dsource != "land" and demand is None:
+            raise ConfigError(f"[siting.{theme}] demand = {dsource!r} is not a shipped layer.")
+        if demand is not None:
+            illustrative |= S.is_illustrative(demand)
+    demand_pts = _make_demand(kind, demand, land, cell, dweight, config)
+    # ---- candidates
+    if candidates is None:
+        exclude = [g for g in (_shipped(k, config) for k in settings.get("exclude_layers", ()))
+                   if g is not None]
+        ban = shapely.union_all([shapely.union_all(np.asarray(g.geometry.values)) for g in exclude]) \
+            if exclude else None
+        cands = candidate_grid(land, spacing_m=spacing, exclude=ban)
+        cand_source = (f"grid every {spacing:g} m over land, excluding "
+                       f"{', '.join(settings.get('exclude_layers', ())) or 'nothing'}")
+    else:
+        cands = candidates_from_layer(candidates)
+        cand_source = "file"
+    cap = None
+    if capacity_field is not None:
+        if capacity_field not in cands.columns:
+            raise SitingInputError(f"candidates: no capacity field {capacity_field!r}.")
+        cap = pd.to_numeric(cands[capacity_field], errors="coerce").to_numpy(dtype=float)
+    elif capacity is not None:
+        cap = float(capacity)
+    # ---- the problem
+    ex_radii = _existing_radii(theme, existing, config, radius, radius_m is not None)
+    covered0 = existing_coverage(demand_pts, existing, ex_radii)
+    xy_d = np.column_stack([demand_pts.geometry.x, demand_pts.geometry.y])
+    xy_c = np.column_stack([cands.geometry.x, cands.geometry.y])
+    problem = make_problem(demand_pts[WEIGHT].to_numpy(), covered0,
+                           build_coverage_matrix(xy_d, xy_c, radius_m=radius), capacity=cap)
+    exact, greedy, status, best_share = _solve(problem, add, min_cover, limit, threads)
+    result = _assemble(theme, problem, exact, greedy, cands, demand_pts, units, subdistricts,
+                       existing, kind, add, _DEMAND_UNIT.get(kind, dweight or "points"))
+    result.status = status
+    result.infeasible_best_share = best_share
+    result.illustrative = illustrative
+    result._candidate_ids = cands["id"].to_numpy()
+    result.settings = {
+        "theme": theme, "add": add, "min_cover": min_cover, "radius_m": radius,
+        "distance": "straight line (EPSG:4547)", "candidates": cand_source,
+        "candidate_spacing_m": spacing if candidates is None else None,
+        "existing": existing_source, "demand": kind, "demand_source": _label(dsource, demand),
+        "weight": dweight, "demand_cell_m": cell if kind in ("land", "residential", "population",
+                                                              "polygons") else None,
+        "capacity": capacity_field or capacity, "time_limit_s": limit, "threads": threads,
+        "crs": str(config.working_crs), "solver": "PuLP + CBC (bundled)",
+    }
+    if illustrative:
+        notes.append("ILLUSTRATIVE: an input layer is illustrative, not official data; the "
+                     "chosen sites show the method, not a recommendation.")
+    if subdistricts is None:
+        notes.append("No 街道 layer is shipped: per-街道 tables are left out (units only).")
+    if status == "infeasible":
+        notes.append(f"INFEASIBLE: even every candidate together covers only "
+                     f"{best_share:.1%} of the demand, short of {min_cover:.1%}.")
+    result.notes = notes + result.notes
+    return result
+
+
+def _label(source: str, demand) -> str:
+    if demand is None or isinstance(demand, str):
+        return source
+    path = getattr(demand, "path", None) or getattr(demand, "attrs", {}).get("source")
+    return str(path) if path else source
+
+
+def _demand_spec(theme, settings, demand, demand_kind, weight):
+    if demand is None:
+        source = str(settings.get("demand", "land"))
+        w = weight or settings.get("weight")
+        if source == "land":
+            return "land", "land", None
+        return "points", source, w
+    if isinstance(demand, RasterData):
+        return "population", "file", None
+    types = set(demand.geometry.geom_type.dropna())
+    if types <= {"Point"}:
+        return "points", "file", weight
+    if demand_kind == "residential" and weight is None:
+        return "residential", "file", None
+    return ("polygons" if weight else "residential" if demand_kind == "residential" else "area"), \
+        "file", weight
+
+
+def _make_demand(kind, demand, land, cell, weight, config):
+    if kind == "land":
+        return demand_from_polygons(land, cell_m=cell)
+    if kind == "population":
+        return demand_from_raster(demand, cell_m=cell, land=land, working_crs=config.working_crs)
+    if kind == "points":
+        pts = demand_from_points(demand, weight_field=weight)
+        inside = shapely.intersects(np.asarray(pts.geometry.values),
+                                    shapely.union_all(np.asarray(land.geometry.values)))
+        return pts[inside].reset_index(drop=True)
+    return demand_from_polygons(demand, cell_m=cell, land=land, weight_field=weight)
+
+
+def _solve(problem: SitingProblem, add, min_cover, limit, threads):
+    if add is not None:
+        exact = solve_max_cover(problem, int(add), time_limit_s=limit, threads=threads)
+        greedy = greedy_max_cover(problem, int(add))
+        return exact, greedy, exact.status, None
+    exact = solve_min_sites(problem, float(min_cover), time_limit_s=limit, threads=threads)
+    greedy = greedy_min_sites(problem, float(min_cover))
+    best = exact.info.get("best_share")
+    return exact, greedy, exact.status, best
+
+
+def _assemble(theme, problem, exact, greedy, cands, demand_pts, units, subdistricts, existing,
+              kind, n_requested, unit) -> SitingResult:
+    from pyproj import Transformer
+
+    sel = exact.selected
+    sites = cands.iloc[sel].copy().reset_index(drop=True)
+    sites.insert(0, "rank", np.arange(1, len(sel) + 1))
+    sites["marginal_demand"] = exact.marginal
+    before = problem.covered_before
+    total = problem.total_demand
+    sites["covered_demand_cum"] = before + np.cumsum(exact.marginal) if sel else []
+    sites["share_cum"] = sites["covered_demand_cum"] / total if total else np.nan
+    if problem.capacity is not None:
+        sites["capacity"] = [problem.capacity[j] for j in sel]
+    sites["x_m"] = sites.geometry.x
+    sites["y_m"] = sites.geometry.y
+    to_wgs = Transformer.from_crs(sites.crs, 4326, always_xy=True)
+    lon, lat = to_wgs.transform(sites["x_m"].to_numpy(), sites["y_m"].to_numpy())
+    glon, glat = wgs84_to_gcj02(np.asarray(lon), np.asarray(lat))
+    sites["lon_wgs84"], sites["lat_wgs84"] = np.round(lon, 7), np.round(lat, 7)
+    sites["lon_gcj02"], sites["lat_gcj02"] = np.round(glon, 7), np.round(glat, 7)
+    sites["unit_id"], sites["unit_name_zh"] = _locate(sites, units, name_col=S.NAME_ZH)
+    sites["subdistrict_id"], sites["subdistrict_zh"] = _locate(sites, subdistricts,
+                                                               name_col=S.NAME_ZH)
+    sites.insert(1, "theme", theme)
+    # demand points: covered before / after
+    chosen = np.zeros(problem.n_candidates, dtype=bool)
+    chosen[sel] = True
+    after = problem.existing | (problem.cover[:, chosen].sum(axis=1).A1 > 0)
+    demand = demand_pts.copy()
+    demand["covered_before"] = problem.existing
+    demand["covered_after"] = after
+    if problem.capacity is not None:
+        demand["covered_after"] = problem.existing  # capacitated: served share not per point
+    demand["unit_id"], demand["unit_name_zh"] = _locate(demand, units, name_col=S.NAME_ZH)
+    demand["subdistrict_id"], demand["subdistrict_zh"] = _locate(demand, subdistricts,
+                                                                 name_col=S.NAME_ZH)
+    by_unit = _table(demand, "unit_id", "unit_name_zh")
+    by_sub = _table(demand, "subdistrict_id", "subdistrict_zh") if subdistricts is not None else None
+    notes = []
+    if problem.capacity is not None:
+        notes.append("Capacitated: per-unit 'after' columns count the existing coverage only; "
+                     "the served demand per new site is in the sites table.")
+    if n_requested is not None and not sel:
+        notes.append("No new site adds demand: the existing facilities already cover every "
+                     "demand point any candidate reaches.")
+    elif n_requested is not None and len(sel) < n_requested:
+        notes.append(f"Only {len(sel)} new site(s) add demand: every demand point a candidate "
+                     f"can reach is covered with them, so fewer than {n_requested} are listed.")
+    return SitingResult(
+        theme=theme, settings={}, demand_kind=kind, demand_unit=unit,
+        total_demand=total, covered_demand_before=before, covered_demand=exact.covered_demand,
+        exact=exact, greedy=greedy, sites=sites, demand=demand, by_unit=by_unit,
+        by_subdistrict=by_sub, existing=existing, candidates_count=problem.n_candidates,
+        notes=notes)
+
