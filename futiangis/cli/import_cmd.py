@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from .. import schemas as S
+from ..escape import escape_terminal
 from ..io import write_layer
 from ..io.outputs import shapefile_field_names
 from ..measure import measure_area, measure_length
@@ -52,9 +53,9 @@ def command(ctx, path, kind, out, source_crs, encoding, layer, sheet, fields, la
     gdf = _with_measures(prepared.gdf)
     if str(out).lower().endswith(".shp"):
         for long, short in shapefile_field_names(gdf.columns, gdf.geometry.name).items():
-            click.echo(f"[note] {out}: field {long} is written as {short} (a shapefile keeps 10 "
-                       f"characters; read it back with --field {long}={short}, or write .gpkg)",
-                       err=True)
+            click.echo(escape_terminal(
+                f"[note] {out}: field {long} is written as {short} (a shapefile keeps 10 "
+                f"characters; read it back with --field {long}={short}, or write .gpkg)"), err=True)
     written = write_layer(gdf, out, layer=layer_name, overwrite=overwrite)
     click.echo(
         f"Wrote {len(gdf)} {kind} features to {written}, layer {layer_name!r} "

@@ -37,8 +37,10 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 
 def echo_notes(prepared, *, err: bool = True) -> None:
     """Print what was mapped, converted or taken on the way in (one line each)."""
-    for note in prepared.notes:
-        click.echo(f"[note] {prepared.source}: {note}", err=err)
+    from ..escape import escape_terminal
+
+    for note in prepared.notes:  # column names and values are data: escaped
+        click.echo(f"[note] {escape_terminal(prepared.source)}: {escape_terminal(note)}", err=err)
 
 
 def echo_problems(problems, source: str, *, err: bool = True) -> None:
