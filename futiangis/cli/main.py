@@ -31,6 +31,7 @@ SUBCOMMAND_MODULES = (
     "coverage_cmd",
     "terrain_cmd",
     "crs_cmd",
+    "access_cmd",
     "site_cmd",
 )
 
