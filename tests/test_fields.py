@@ -276,3 +276,12 @@ def test_renewal_table_with_chinese_columns(tmp_path, config):
     assert gdf["investment_100m_cny"].tolist() == pytest.approx([15.0, 8.0])
     assert gdf["year"].tolist() == [2013, 2014]
     assert pd.isna(gdf["plot_ratio"]).all()
+
+
+def test_unknown_count_shown_as_unknown_in_popups():
+    from futiangis.render.popups import format_value
+
+    assert format_value(None, "count", "zh") != "" and "未知" in format_value(float("nan"), "count", "zh")
+    assert "unknown" in format_value(None, "count", "en")
+    assert format_value(12.0, "count", "zh") == "12"
+    assert format_value(None, "int", "zh") == ""  # other kinds unchanged
