@@ -189,9 +189,13 @@ def test_kmz_parks_areas_and_coverage(tmp_path, square):
     assert got["name_zh"].tolist() == [p[0] for p in TRUTH.PARKS]
     res = run("coverage", "parks", "--units", square, "--facilities", kmz, "--json")
     assert res.exit_code == 0, res.output
-    # radius by park size from futiangis.toml: 240,000 m² -> 1000 m, 15,000 m² -> 500 m
+    # radius by park area, from the rules in futiangis.toml (first rule the area reaches)
+    import tomllib
+
+    rules = tomllib.loads((ROOT / "futiangis.toml").read_text(encoding="utf-8"))["coverage"]["parks"]["radii"]
+    radii = [next(r["radius_m"] for r in rules if w * h >= r["min_area_m2"]) for _, (_, _, w, h) in TRUTH.PARKS]
     expected = sum(w * h + 2 * (w + h) * r + math.pi * r * r
-                   for (_, (_, _, w, h)), r in zip(TRUTH.PARKS, (1000.0, 500.0)))
+                   for (_, (_, _, w, h)), r in zip(TRUTH.PARKS, radii))
     assert json.loads(res.stdout)["overall"]["covered_m2"] == pytest.approx(expected, rel=COVER_REL)
 
 
