@@ -50,7 +50,7 @@ def synthetic_sites(n, zones, rng):
 def main():
     config = load_config()
     rng = np.random.default_rng(0)
-    result = timed("run_target_accounting, shipped (27 sites, 5 zones)", lambda: run_target_accounting(config))
+    result = timed("run_target_accounting, shipped (30 sites, 5 zones, 10 街道)", lambda: run_target_accounting(config))
     zones = load_shipped_layer("cbd_zones", config=config)
     units = load_shipped_layer("units", config=config)
     for n in (500, 2000):

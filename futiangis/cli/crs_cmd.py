@@ -10,7 +10,7 @@ import click
 from ..errors import ConfigError, CRSError
 from ..io.project_file import read_control_points, store_config_table
 from ..localgrid import DEFAULT_TOLERANCE_M, fit_helmert
-from .main import get_config
+from .context import get_config
 from .options import json_option
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -42,8 +42,9 @@ def fit(ctx, points, name, tolerance_m, replace, encoding, as_json) -> None:
     if not _NAME.match(name):
         raise ConfigError(f"--name {name!r}: use letters, digits, '_' or '-' (it becomes "
                           "[crs.local.NAME] in futiangis.toml).")
-    if config.path is None:
-        raise ConfigError("no project config to store the grid in; pass --config futiangis.toml.")
+    if config.path is None or getattr(config, "packaged", False):
+        raise ConfigError("no project config to store the grid in (this is the packaged sample); "
+                          "start a project with `futiangis init` or pass --config futiangis.toml.")
     ids, local, target = read_control_points(points, encoding=encoding)
     result = fit_helmert(local, target, name=name, target_crs=config.working_crs, ids=ids)
     worst_id, worst = result.worst

@@ -10,7 +10,7 @@ from ..io.outputs import shapefile_field_names
 from ..measure import measure_area, measure_length
 from ..io.outputs import check_outputs_are_not_inputs
 from ..load import load_layer
-from .main import get_config
+from .context import get_config
 from .options import (echo_notes, echo_problems, encoding_option, field_option, kind_option, layer_option,
                       sheet_option, source_crs_option)
 
