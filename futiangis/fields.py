@@ -182,6 +182,26 @@ def _split_header(column: str) -> tuple[str, str | None]:
     return str(column), None
 
 
+def _refuse_two_pairs(columns: list, rules: Mapping[str, FieldRule]) -> None:
+    """lon,lat,LON,LAT (or lon and x): an error naming both pairs, never a silent pick."""
+    hits = {}
+    for target in COORDINATE_TARGETS:
+        if rules.get(target) or rules.get({"lon": "x", "lat": "y"}[target]):
+            return
+        hits[target] = [c for c in columns if _key(c) in {_key(a) for a in FIELD_ALIASES[target][0]}]
+    lons, lats = hits[LON], hits[LAT]
+    if len(lons) > 1 or len(lats) > 1:
+        if len(lons) == len(lats):
+            pairs = " and ".join(f"({lo!r}, {la!r})" for lo, la in zip(lons, lats))
+        else:
+            pairs = f"longitude/x {', '.join(map(repr, lons))} / latitude/y {', '.join(map(repr, lats))}"
+        raise ConfigError(
+            f"ambiguous coordinate columns {pairs}: futiangis will not guess which pair holds "
+            "the positions. Choose one with --field lon=COLUMN --field lat=COLUMN, or rename the "
+            "other pair (e.g. to lon_gcj02, lat_gcj02)."
+        )
+
+
 def coordinate_rules(columns: Iterable[str], rules: Mapping[str, FieldRule]) -> tuple[str | None, str | None, list[str]]:
     """Which columns of a point table hold lon/x and lat/y.
 
@@ -191,6 +211,7 @@ def coordinate_rules(columns: Iterable[str], rules: Mapping[str, FieldRule]) -> 
     columns = list(columns)
     found: dict[str, str | None] = {}
     notes: list[str] = []
+    _refuse_two_pairs(columns, rules)
     for target in COORDINATE_TARGETS:
         rule = rules.get(target) or rules.get({"lon": "x", "lat": "y"}[target])
         if rule is not None:
