@@ -444,8 +444,15 @@ def test_site_writes_gpkg_csv_xlsx_and_refuses_an_input_folder(tmp_path):
     inside.mkdir()
     cands.to_file(inside / "c.gpkg", engine="pyogrio")
     res = _run("site", "bike", "--add", 1, "--candidates", inside / "c.gpkg", "--out", inside)
-    assert res.exit_code == 1 and "holds the input" in res.output
+    assert res.exit_code == 1 and "holds an input of this command" in res.output
     assert (inside / "c.gpkg").exists()
+    # a folder of someone else's files is not replaced without --force
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep")
+    res = _run("site", "bike", "--add", 1, "--spacing-m", 250, "--out", foreign)
+    assert res.exit_code == 1 and "did not write" in res.output
+    assert (foreign / "mine.txt").read_text() == "keep"
 
 
 def test_site_usage_and_bad_weight_field_are_clean_errors(tmp_path):
