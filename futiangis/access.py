@@ -21,8 +21,9 @@ Method, for facilities and a :class:`~futiangis.network.StreetNetwork`:
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -31,23 +32,23 @@ import shapely
 from pyproj import CRS
 from scipy import sparse
 from scipy.sparse import csgraph
-from shapely.ops import substring
 
 from . import schemas as S
 from .coverage import CoverageResult, compute_coverage
 from .crs import require_projected
 from .errors import CRSError, FutianGISError
-from .network import StreetNetwork, cut_edges
+from .netsplit import cut_edges, line_prefixes
+from .network import StreetNetwork
 from .validate import feature_labels
 
 __all__ = [
     "AccessInputError",
-    "SnappedFacilities",
     "AccessResult",
-    "snap_facilities",
+    "SnappedFacilities",
+    "compute_access",
     "reach_from",
     "reached_segments",
-    "compute_access",
+    "snap_facilities",
 ]
 
 
@@ -66,8 +67,9 @@ class SnappedFacilities:
     table : DataFrame
         Per facility: ``id``, ``snap_m`` (distance to the network; 0 for a park the
         network touches), ``on_network`` (snap_m ≤ max_snap_m), ``entry_nodes``.
-    source_nodes, source_cost_m : ndarray
-        One row per (facility, entry node): the node and the cost to reach it.
+    source_nodes, source_cost_m, source_owner : ndarray
+        One row per (facility, entry node): the node, the cost to reach it and the
+        facility's position in ``table``.
     """
 
     network: StreetNetwork
@@ -76,14 +78,15 @@ class SnappedFacilities:
     source_cost_m: np.ndarray
     max_snap_m: float
     count_snap_distance: bool
+    source_owner: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
 
     def summary(self) -> dict:
         """Counts and snap-distance statistics for reports."""
         t = self.table
         on = t[t["on_network"]]
         return {
-            "count": int(len(t)),
-            "on_network": int(len(on)),
+            "count": len(t),
+            "on_network": len(on),
             "off_network": int((~t["on_network"]).sum()),
             "off_network_ids": [str(i) for i in t.loc[~t["on_network"], S.ID]],
             "snap_m_median": float(on[S.SNAP_M].median()) if len(on) else None,
@@ -187,7 +190,7 @@ def snap_facilities(
         "entry_nodes": entries,
     }, index=facilities.index)
     return SnappedFacilities(split, table, src_node_a, cost, float(max_snap_m),
-                             bool(count_snap_distance))
+                             bool(count_snap_distance), src_owner_a)
 
 
 def reach_from(snapped: SnappedFacilities, *, limit_m: float) -> np.ndarray:
@@ -235,24 +238,19 @@ def reached_segments(network: StreetNetwork, node_cost: np.ndarray, max_m: float
     rv = np.where(np.isfinite(node_cost[v]) & (node_cost[v] <= max_m), rv, 0.0)
     full = ru + rv >= length - 1e-9
     geoms = edges.geometry.to_numpy()
-    out_edge = list(np.flatnonzero(full & (length > 0)))
-    out_geom = list(geoms[out_edge])
-    out_len = list(length[out_edge])
-    for e in np.flatnonzero(~full & ((ru > 0) | (rv > 0))):
-        if ru[e] > 0:
-            out_edge.append(e)
-            out_geom.append(substring(geoms[e], 0.0, ru[e]))
-            out_len.append(ru[e])
-        if rv[e] > 0:
-            out_edge.append(e)
-            out_geom.append(substring(geoms[e], length[e] - rv[e], length[e]))
-            out_len.append(rv[e])
+    whole = np.flatnonzero(full & (length > 0))
+    head = np.flatnonzero(~full & (ru > 0))
+    tail = np.flatnonzero(~full & (rv > 0))
+    out_geom = np.r_[geoms[whole], line_prefixes(geoms[head], ru[head]),
+                     shapely.reverse(line_prefixes(shapely.reverse(geoms[tail]), rv[tail]))]
+    out_edge = np.r_[whole, head, tail]
+    out_len = np.r_[length[whole], ru[head], rv[tail]]
     idx = np.asarray(out_edge, dtype=np.int64)
     return gpd.GeoDataFrame(
         {S.EDGE_ID: edges[S.EDGE_ID].to_numpy()[idx] if len(idx) else np.array([], dtype=int),
          S.LINE_ID: edges[S.LINE_ID].to_numpy()[idx] if len(idx) else np.array([], dtype=object),
          S.LENGTH_M: np.asarray(out_len, dtype=float)},
-        geometry=np.asarray(out_geom, dtype=object) if out_geom else gpd.GeoSeries([]).values,
+        geometry=np.asarray(out_geom, dtype=object),
         crs=edges.crs,
     )
 
@@ -276,7 +274,8 @@ class AccessResult:
     service area), ``straight_covered_m2``, ``straight_coverage`` (circles of radius
     ``max_m``), ``ratio`` (network / straight-line coverage), ``network_length_m``,
     ``reached_length_m``, ``length_coverage``, ``straight_length_m`` (network length
-    inside the circles), and population columns when a raster was given.
+    inside the circles), ``ceiling_coverage`` (the share the whole network buffered by the
+    trim would cover: the most this network can show) and population columns.
     """
 
     max_m: float
@@ -310,7 +309,7 @@ class AccessResult:
             "coverage": _num(self.overall["coverage"]),
             **{k: _num(v) for k, v in self.overall.items() if k not in ("covered_m2", "coverage")},
             "units": rows,
-            "gaps": {"count": int(len(self.gaps)),
+            "gaps": {"count": len(self.gaps),
                      "area_m2": float(self.gaps[S.AREA_M2].sum()) if len(self.gaps) else 0.0},
             "settings": dict(self.settings),
             "notes": list(self.notes),
@@ -392,6 +391,9 @@ def compute_access(
     unit_geoms = units.geometry.to_numpy()
     edge_geoms = net.edges.geometry.to_numpy()
     network_len = _length_in(edge_geoms, unit_geoms)
+    # the most the network can cover at this trim (every edge reached): the ceiling
+    ceiling = (compute_coverage(net.edges, units, radius_m=trim_m, quad_segs=quad_segs,
+                                residential=residential) if trim_m > 0 else None)
     results = []
     for d in distances:
         reached = reached_segments(net, node_cost, d)
@@ -417,6 +419,8 @@ def compute_access(
             table["length_coverage"] = np.where(network_len > 0, reached_len / np.where(
                 network_len > 0, network_len, 1), np.nan)
             table["straight_length_m"] = circles_len
+        table["ceiling_coverage"] = (ceiling.units["coverage"].to_numpy() if ceiling is not None
+                                     else np.zeros(len(table)))
         if "population" in straight.units.columns:
             table["straight_population_covered"] = straight.units["population_covered"].to_numpy()
         if S.NAME_ZH in units.columns:
@@ -427,6 +431,7 @@ def compute_access(
         overall["ratio"] = (overall["covered_m2"] / overall["straight_covered_m2"]
                             if overall["straight_covered_m2"] > 0 else float("nan"))
         overall["network_length_m"] = float(net.length_m)
+        overall["ceiling_coverage"] = ceiling.overall["coverage"] if ceiling is not None else 0.0
         results.append(AccessResult(
             max_m=d, reached=reached, network_cov=net_cov, straight_cov=straight, units=table,
             overall=overall,

@@ -20,9 +20,10 @@ Everything is a pure function of GeoDataFrames; nothing here reads a file.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -32,11 +33,11 @@ from pyproj import CRS
 from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
-from shapely.ops import substring
 
 from . import schemas as S
 from .crs import require_projected
 from .errors import CRSError, FutianGISError
+from .netsplit import GRID_M, cut_edges, split_lines
 from .validate import feature_labels
 
 __all__ = [
@@ -45,12 +46,11 @@ __all__ = [
     "StreetNetwork",
     "build_network",
     "cut_edges",
-    "report_connectivity",
     "network_distances",
+    "report_connectivity",
 ]
 
 IMPEDANCE_KINDS = ("cost_per_m", "speed_kmh")
-GRID_M = 0.001  # noding precision: 1 mm
 _TRUE = {"1", "true", "yes", "y", "t", "bridge", "tunnel", "viaduct", "是", "桥", "桥梁", "隧道",
          "高架"}
 _FALSE = {"0", "false", "no", "n", "f", "", "none", "nan", "否", "地面", "at grade", "at_grade"}
@@ -92,7 +92,7 @@ class StreetNetwork:
     @property
     def n_nodes(self) -> int:
         """Number of nodes."""
-        return int(len(self.node_xy))
+        return len(self.node_xy)
 
     @property
     def nodes(self) -> gpd.GeoDataFrame:
@@ -188,35 +188,6 @@ def _replace_ends(lines: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.
     return shapely.linestrings(coords, indices=idx)
 
 
-def _split_lines(lines: np.ndarray, points: np.ndarray, owner: np.ndarray, tol: float):
-    """Split ``lines[owner[k]]`` at ``points[k]``; return pieces and their parent index."""
-    pieces, parents = list(lines), list(range(len(lines)))
-    if len(points) == 0:
-        return np.array(pieces, dtype=object), np.array(parents)
-    pos = shapely.line_locate_point(lines[owner], points)
-    out_p, out_i = [], []
-    order = np.argsort(owner, kind="stable")
-    owner, pos = owner[order], pos[order]
-    cut = set(owner.tolist())
-    for i in range(len(lines)):
-        if i not in cut:
-            out_p.append(lines[i])
-            out_i.append(i)
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    ends = np.r_[starts[1:], len(owner)]
-    for a, b in zip(starts, ends):
-        i = owner[a]
-        line = lines[i]
-        length = line.length
-        ts = np.unique(np.round(pos[a:b] / tol) * tol)
-        ts = ts[(ts > tol) & (ts < length - tol)]
-        bounds = np.r_[0.0, ts, length]
-        for s, e in zip(bounds[:-1], bounds[1:]):
-            out_p.append(substring(line, s, e))
-            out_i.append(i)
-    return np.array(out_p, dtype=object), np.array(out_i)
-
-
 def _node_keys(xy: np.ndarray, grid: float) -> np.ndarray:
     return np.round(xy / grid).astype(np.int64)
 
@@ -302,7 +273,7 @@ def build_network(
             "the line layer has no usable lines (all empty, zero-length or not lines); "
             "give road centrelines or paths as LineStrings.")
     grade = grade_all[owner]
-    stats = {"input_features": int(len(lines)), "input_parts": int(len(parts))}
+    stats = {"input_features": len(lines), "input_parts": len(parts)}
 
     # 1. ends close to ends: merge to the cluster mean
     first = shapely.get_coordinates(shapely.get_point(parts, 0))
@@ -389,7 +360,7 @@ def build_network(
         # bridges are split only where the snapped point belongs to that bridge
         ok = ~grade[parent[q_piece]] | (parent[q_piece] == split_owner[q_pt])
         q_pt, q_piece = q_pt[ok], q_piece[ok]
-        pieces, sub_parent = _split_lines(pieces, split_pts[q_pt], q_piece, GRID_M)
+        pieces, sub_parent = split_lines(pieces, split_pts[q_pt], q_piece, GRID_M)
         parent = parent[sub_parent]
     keep = shapely.length(pieces) > GRID_M
     pieces, parent = pieces[keep], parent[keep]
@@ -459,105 +430,16 @@ def _apply_barriers(net: StreetNetwork, barriers, crossings, crossing_m) -> Stre
             cut_idx.append(np.full(len(pts), i))
             cut_pos.append(shapely.line_locate_point(eg[i], pts))
     settings = dict(net.settings)
-    settings["barriers"] = int(len(barriers))
-    settings["crossings"] = int(len(crossings)) if crossings is not None else 0
+    settings["barriers"] = len(barriers)
+    settings["crossings"] = len(crossings) if crossings is not None else 0
     settings["crossing_m"] = float(crossing_m)
     if not cut_idx:
         settings["barrier_cuts"] = 0
         return StreetNetwork(net.edges, net.node_xy, settings, net.label)
     idx, pos = np.concatenate(cut_idx), np.concatenate(cut_pos)
     out, _ = cut_edges(net, idx, pos, detach=True)
-    settings["barrier_cuts"] = int(len(np.unique(np.c_[idx, np.round(pos, 3)], axis=0)))
+    settings["barrier_cuts"] = len(np.unique(np.c_[idx, np.round(pos, 3)], axis=0))
     return StreetNetwork(out.edges, out.node_xy, settings, net.label)
-
-
-def cut_edges(net: StreetNetwork, edge_idx: np.ndarray, pos_m: np.ndarray, *,
-              detach: bool = False) -> tuple[StreetNetwork, np.ndarray]:
-    """Split edges at positions along them (metres from ``u``).
-
-    With ``detach=False`` each cut becomes one new node shared by the two pieces (a cut
-    at an end is that end's node); with ``detach=True`` the pieces on either side get
-    separate nodes (a barrier), and a cut at an end detaches the edge from that node.
-
-    Returns
-    -------
-    (StreetNetwork, ndarray)
-        The new network and, for each cut (``detach=False``), the node id at the cut.
-    """
-    edges = net.edges
-    edge_idx = np.asarray(edge_idx, dtype=np.int64)
-    pos_m = np.asarray(pos_m, dtype=float)
-    node_at = np.full(len(edge_idx), -1, dtype=np.int64)
-    if len(edge_idx) == 0:
-        return net, node_at
-    u = edges[S.EDGE_U].to_numpy()
-    v = edges[S.EDGE_V].to_numpy()
-    length = edges[S.LENGTH_M].to_numpy()
-    geoms = edges.geometry.to_numpy()
-    xy = [net.node_xy]
-    next_node = net.n_nodes
-    new_rows: list[dict] = []
-    new_geoms = []
-    touched = np.unique(edge_idx)
-    for e in touched:
-        sel = np.flatnonzero(edge_idx == e)
-        L = length[e]
-        ts = np.clip(pos_m[sel], 0.0, L)
-        key = np.round(ts / GRID_M).astype(np.int64)
-        uniq_keys, inv = np.unique(key, return_inverse=True)
-        uts = uniq_keys * GRID_M
-        at_start = uts <= GRID_M
-        at_end = uts >= L - GRID_M
-        inner = uts[~at_start & ~at_end]
-        bounds = np.r_[0.0, inner, L]
-        n_in = len(inner)
-        if detach:
-            start_nodes = [u[e] if not at_start.any() else next_node]
-            next_node += int(at_start.any())
-            end_nodes = []
-            for t in inner:
-                end_nodes.append(next_node)
-                start_nodes.append(next_node + 1)
-                next_node += 2
-            end_nodes.append(v[e] if not at_end.any() else next_node)
-            next_node += int(at_end.any())
-            pts = [geoms[e].interpolate(t) for t in inner]
-            extra = []
-            if at_start.any():
-                extra.append(net.node_xy[u[e]])
-            for p in pts:
-                extra += [(p.x, p.y), (p.x, p.y)]
-            if at_end.any():
-                extra.append(net.node_xy[v[e]])
-            if extra:
-                xy.append(np.array(extra, dtype=float))
-        else:
-            inner_nodes = np.arange(next_node, next_node + n_in)
-            next_node += n_in
-            chain = np.r_[u[e], inner_nodes, v[e]]
-            start_nodes, end_nodes = list(chain[:-1]), list(chain[1:])
-            if n_in:
-                pts = shapely.line_interpolate_point(geoms[e], inner)
-                xy.append(shapely.get_coordinates(pts))
-            # node id for each requested cut
-            per_key = np.where(at_start, u[e], np.where(at_end, v[e], -1)).astype(np.int64)
-            per_key[~at_start & ~at_end] = inner_nodes
-            node_at[sel] = per_key[inv]
-        row = edges.iloc[e]
-        for s, t, a, b in zip(bounds[:-1], bounds[1:], start_nodes, end_nodes):
-            piece = substring(geoms[e], s, t)
-            r = row.drop(labels=edges.geometry.name).to_dict()
-            frac = (t - s) / L if L > 0 else 0.0
-            r.update({S.EDGE_U: int(a), S.EDGE_V: int(b), S.LENGTH_M: t - s,
-                      S.COST_M: float(row[S.COST_M]) * frac})
-            new_rows.append(r)
-            new_geoms.append(piece)
-    kept = edges.drop(index=edges.index[touched])
-    added = gpd.GeoDataFrame(pd.DataFrame(new_rows), geometry=new_geoms, crs=edges.crs)
-    out = pd.concat([kept, added], ignore_index=True)
-    out[S.EDGE_ID] = np.arange(len(out))
-    out = gpd.GeoDataFrame(out, geometry=edges.geometry.name, crs=edges.crs)
-    return StreetNetwork(out, np.vstack(xy), net.settings, net.label), node_at
 
 
 # ---------------------------------------------------------------------------------------
@@ -593,7 +475,7 @@ def report_connectivity(net: StreetNetwork, *, top: int = 10) -> dict:
         tops.append({"length_m": float(comp_len[c]), "edges": int(comp_edges[c]),
                      "x": float(p.x), "y": float(p.y)})
     return {
-        "edges": int(len(edges)),
+        "edges": len(edges),
         "nodes": int(net.n_nodes),
         "length_m": total,
         "components": int(used.sum()),

@@ -146,6 +146,8 @@ def test_service_area_is_the_trimmed_reached_network():
     assert row["network_length_m"] == pytest.approx(1000.0)
     assert result.settings["trim_m"] == 50.0
     assert len(result.gaps) >= 1
+    # the ceiling: the whole 1000 m street buffered by 50 m, over the 3000 x 3000 m unit
+    assert row["ceiling_coverage"] == pytest.approx((100_000 + disc) / 9_000_000, rel=1e-6)
 
 
 def test_land_mask_clips_units_and_service_area():

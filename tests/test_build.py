@@ -134,8 +134,10 @@ def test_index_shows_target_and_coverage_numbers(project):
     root, _, _ = project
     index = (root / "out" / "index.html").read_text(encoding="utf-8")
     # one site completed in 2015 (the target period) with 100,000 m² new GFA against 1,000,000 m²
-    assert "100,000 m²（10.00 万㎡）" in index
+    assert "10.00 万㎡" in index and "100.00 万㎡" in index  # achieved, goal
     assert "10.0 %" in index
+    # verdict and margin: 100,000 - 1,000,000 m² = -900,000 m² = -90 万㎡
+    assert "未达标" in index and "−90.00 万㎡" in index
     # a 900 m circle wholly inside a 4 km² district: pi * 900^2 / 4e6 = 63.6 %
     expected = math.pi * 900 ** 2 / 4_000_000
     assert f"{100 * expected:.1f} %" == "63.6 %"
@@ -193,7 +195,11 @@ def test_successful_build_replaces_folder_and_maps_without_theme_layers(tmp_path
     assert "stale.html" not in names
     assert {f"{k}.png" for k in PAGES} <= names
     assert (out / "overview.png").read_bytes()[:4] == b"\x89PNG"
-    assert any("parks" in n and "not in" in n for n in result.notes)
+    assert any("parks" in n and "not shipped" in n for n in result.notes)
+    # no absolute path of this machine in any note, the index or build.json
+    for text in result.notes + [(out / "index.html").read_text(encoding="utf-8"),
+                                (out / "build.json").read_text(encoding="utf-8")]:
+        assert str(tmp_path) not in text
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
 
 

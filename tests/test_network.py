@@ -154,3 +154,19 @@ def test_no_lines_and_geographic_crs_are_refused():
         build_network(pts)
     with pytest.raises(CRSError, match="projected"):
         build_network(lines_layer([[(0, 0), (100, 0)]]).to_crs(4326))
+
+
+def test_line_prefixes_equal_substring_on_polylines():
+    from shapely.ops import substring
+
+    from futiangis.netsplit import line_prefixes
+
+    rng = np.random.default_rng(3)
+    lines = [shapely.LineString(np.cumsum(rng.normal(0, 50, (k, 2)), axis=0)) for k in (2, 3, 7, 12)]
+    for frac in (0.01, 0.3, 0.5, 0.99):
+        r = np.array([ln.length * frac for ln in lines])
+        got = line_prefixes(np.array(lines, dtype=object), r)
+        for g, ln, rr in zip(got, lines, r):
+            want = substring(ln, 0, rr)
+            assert g.length == pytest.approx(rr)
+            assert g.hausdorff_distance(want) < 1e-9

@@ -30,6 +30,7 @@ SUBCOMMAND_MODULES = (
     "build_cmd",
     "coverage_cmd",
     "terrain_cmd",
+    "access_cmd",
     "site_cmd",
 )
 

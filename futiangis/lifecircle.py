@@ -1,0 +1,352 @@
+"""Network access by theme and the 5/10/15-minute life circles (GB 50180-2018).
+
+The shell over :mod:`futiangis.network` and :mod:`futiangis.access` that turns the
+project's settings (``[network]``, ``[access]`` in ``futiangis.toml``) and the shipped
+layers into results, as :func:`futiangis.coverage.run_coverage` does for circles.
+
+**The standard.** GB 50180-2018 《城市居住区规划设计标准》 defines the 15-, 10- and 5-minute
+life-circle residential areas (十五分钟/十分钟/五分钟生活圈居住区, §2.0.2–2.0.4) by the time a
+resident walks to meet daily needs, and Table 3.0.4 (居住区分级控制规模) gives their walking
+distances: 800–1000 m, 500 m and 300 m. **The project's own choices**, stated in every
+output: the distance is measured along the network (the standard says walking distance,
+not how it is measured); the 15-minute circle uses 1000 m (the upper end of 800–1000 m);
+the themes checked (parks, EV charging, public bikes, metro) are this project's
+selection, each checked at every circle (the standard assigns its own facility lists to
+the circle levels); a circle *reaches* a theme in a unit when the network service area
+covers at least ``reach_share`` (default 50 %) of the unit's land.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import schemas as S
+from .access import AccessResult, SnappedFacilities, compute_access
+from .config import Config
+from .coverage import select_scenario
+from .errors import ConfigError
+from .network import IMPEDANCE_KINDS, StreetNetwork, build_network, report_connectivity
+
+__all__ = [
+    "THEMES",
+    "THEME_LAYER",
+    "AccessRun",
+    "AccessSettings",
+    "LifeCircleResult",
+    "access_settings",
+    "network_from_lines",
+    "run_access",
+    "run_lifecircle",
+]
+
+THEMES = ("parks", "charging", "bike", "metro")
+THEME_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations",
+               "metro": "metro_stations"}
+THEME_ZH = {"parks": "公园", "charging": "充电站", "bike": "公共自行车", "metro": "地铁站"}
+STANDARD = ("GB 50180-2018 城市居住区规划设计标准 §2.0.2–2.0.4 (十五/十分钟/五分钟生活圈居住区: "
+            "walking 15/10/5 minutes) and Table 3.0.4 (步行距离 800–1000 m / 500 m / 300 m)")
+PROJECT_CHOICES = (
+    "Project's own choices: distance measured along the network; 1000 m for the 15-minute "
+    "circle (upper end of 800–1000 m); themes parks/charging/bike/metro checked at every "
+    "circle; a circle reaches a theme in a unit when the network service area covers ≥ "
+    "reach_share of its land; service area = reached network buffered by trim_m.")
+
+
+@dataclass(frozen=True)
+class Circle:
+    """One life circle: walking minutes, network distance and names."""
+
+    minutes: int
+    distance_m: float
+    name_zh: str
+
+
+@dataclass(frozen=True)
+class AccessSettings:
+    """``[network]`` and ``[access]`` of the config, typed and checked."""
+
+    network_layer: str = "arterial_network"
+    snap_m: float = 2.0
+    crossing_m: float = 25.0
+    grade_field: str | None = None
+    impedance_field: str | None = None
+    impedance: str = "cost_per_m"
+    reference_speed_kmh: float = 4.5
+    distances_m: tuple[float, ...] = (300.0, 500.0, 1000.0)
+    trim_m: float = 100.0
+    max_snap_m: float = 150.0
+    count_snap_distance: bool = True
+    reach_share: float = 0.5
+    themes: tuple[str, ...] = THEMES
+    circles: tuple[Circle, ...] = (Circle(5, 300.0, "五分钟生活圈"), Circle(10, 500.0, "十分钟生活圈"),
+                                   Circle(15, 1000.0, "十五分钟生活圈"))
+    standard: str = STANDARD
+
+
+def _num(section: Mapping, key: str, default: float, where: str, *, minimum: float = 0.0,
+         open_min: bool = False) -> float:
+    value = section.get(key, default)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where} {key} = {value!r} must be a number of metres.") from None
+    if not np.isfinite(value) or value < minimum or (open_min and value <= minimum):
+        raise ConfigError(f"{where} {key} = {value!r} must be {'>' if open_min else '≥'} {minimum:g}.")
+    return value
+
+
+def access_settings(config: Config) -> AccessSettings:
+    """Read ``[network]`` and ``[access]`` (defaults for anything absent).
+
+    Raises
+    ------
+    ConfigError
+        Naming the key and the value expected.
+    """
+    net = config.section("network")
+    acc = config.section("access")
+    d = AccessSettings()
+    impedance = str(net.get("impedance", d.impedance))
+    if impedance not in IMPEDANCE_KINDS:
+        raise ConfigError(f"[network] impedance = {impedance!r}; use one of {', '.join(IMPEDANCE_KINDS)}.")
+    themes = tuple(acc.get("themes", d.themes))
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        raise ConfigError(f"[access] themes: unknown {unknown}; use {', '.join(THEMES)}.")
+    circles = d.circles
+    if "circles" in acc:
+        try:
+            circles = tuple(Circle(int(c["minutes"]), float(c["distance_m"]), str(c.get("name_zh", "")))
+                            for c in acc["circles"])
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError("[access] circles: each needs minutes and distance_m, e.g. "
+                              "{ minutes = 5, distance_m = 300, name_zh = \"五分钟生活圈\" }.") from None
+    share = _num(acc, "reach_share", d.reach_share, "[access]", open_min=True)
+    if share > 1:
+        raise ConfigError(f"[access] reach_share = {share} must be a share between 0 and 1.")
+    return AccessSettings(
+        network_layer=str(net.get("layer", d.network_layer)),
+        snap_m=_num(net, "snap_m", d.snap_m, "[network]"),
+        crossing_m=_num(net, "crossing_m", d.crossing_m, "[network]"),
+        grade_field=net.get("grade_field") or None,
+        impedance_field=net.get("impedance_field") or None,
+        impedance=impedance,
+        reference_speed_kmh=_num(net, "reference_speed_kmh", d.reference_speed_kmh, "[network]",
+                                 open_min=True),
+        distances_m=tuple(float(x) for x in acc.get("distances_m", d.distances_m)),
+        trim_m=_num(acc, "trim_m", d.trim_m, "[access]"),
+        max_snap_m=_num(acc, "max_snap_m", d.max_snap_m, "[access]"),
+        count_snap_distance=bool(acc.get("count_snap_distance", d.count_snap_distance)),
+        reach_share=share,
+        themes=themes,
+        circles=circles,
+        standard=str(acc.get("standard", d.standard)),
+    )
+
+
+def network_from_lines(lines: gpd.GeoDataFrame, settings: AccessSettings, *, label: str = "",
+                       barriers=None, crossings=None, **overrides) -> StreetNetwork:
+    """:func:`~futiangis.network.build_network` with the configured settings (overridable)."""
+    kw: dict[str, Any] = {
+        "snap_m": settings.snap_m, "grade_field": settings.grade_field,
+        "impedance_field": settings.impedance_field, "impedance": settings.impedance,
+        "reference_speed_kmh": settings.reference_speed_kmh, "crossing_m": settings.crossing_m,
+    }
+    kw.update({k: v for k, v in overrides.items() if v is not None})
+    return build_network(lines, barriers=barriers, crossings=crossings, label=label, **kw)
+
+
+def _shipped_network(config: Config, settings: AccessSettings) -> StreetNetwork:
+    from .load import load_shipped_layer
+
+    lines = load_shipped_layer(settings.network_layer, config=config)
+    prov = lines.attrs.get("provenance", {})
+    label = f"{settings.network_layer}: {prov.get('title_en', '')} — {prov.get('title_zh', '')}"
+    return network_from_lines(lines, settings, label=label)
+
+
+@dataclass
+class AccessRun:
+    """Network access of one theme at several distances."""
+
+    theme: str
+    results: list[AccessResult]
+    snapped: SnappedFacilities
+    connectivity: dict
+    standard: str
+    illustrative: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_list(self) -> list[dict]:
+        """The JSON of ``futiangis access THEME --json``: one dict per distance."""
+        out = []
+        for r in self.results:
+            d = r.to_dict()
+            d["theme"] = self.theme
+            d["standard"] = self.standard
+            d["illustrative"] = self.illustrative
+            d["settings"]["network_connectivity"] = {
+                k: v for k, v in self.connectivity.items() if k not in ("settings", "components_top")}
+            d["notes"] = list(self.notes) + d["notes"]
+            out.append(d)
+        return out
+
+
+def run_access(
+    theme: str,
+    config: Config,
+    *,
+    network: StreetNetwork | None = None,
+    facilities: gpd.GeoDataFrame | None = None,
+    units: gpd.GeoDataFrame | None = None,
+    max_m: Sequence[float] | None = None,
+    trim_m: float | None = None,
+    max_snap_m: float | None = None,
+    scenario: str = "current",
+    land: gpd.GeoDataFrame | None = None,
+    residential: gpd.GeoDataFrame | None = None,
+    population=None,
+    settings: AccessSettings | None = None,
+) -> AccessRun:
+    """Network access for a theme with the configured (or given) settings and layers.
+
+    Loads the shipped network (``[network] layer``, by default the derived, coarse
+    ``arterial_network``), units and the theme's facility layer unless given.
+    """
+    from .load import load_shipped_layer
+
+    if theme not in THEMES:
+        raise ConfigError(f"Unknown access theme {theme!r}; use one of {', '.join(THEMES)}.")
+    settings = settings or access_settings(config)
+    if network is None:
+        network = _shipped_network(config, settings)
+    if units is None:
+        units = load_shipped_layer(config.units_layer, config=config)
+    if facilities is None:
+        facilities = load_shipped_layer(THEME_LAYER[theme], config=config)
+    counted, note = select_scenario(facilities, scenario)
+    distances = tuple(max_m) if max_m else settings.distances_m
+    trim = settings.trim_m if trim_m is None else float(trim_m)
+    quad_segs = int(config.section("coverage").get("quad_segs", 64))
+    results, snapped = compute_access(
+        network, counted, units, max_m=distances, trim_m=trim,
+        max_snap_m=settings.max_snap_m if max_snap_m is None else float(max_snap_m),
+        count_snap_distance=settings.count_snap_distance, land=land, residential=residential,
+        population=population, quad_segs=quad_segs)
+    illustrative = S.is_illustrative(facilities) or "illustrative" in network.label.lower() \
+        or "derived" in network.label.lower()
+    notes = [f"{THEME_LAYER[theme]}: {note}.",
+             (f"Network: {network.label or 'user network'}; service area = reached network "
+              f"buffered by trim {trim:g} m; distances along the network (cost metres).")]
+    if "coarse" in network.label.lower():
+        notes.append("The network is DERIVED, COARSE (arterials from traffic-zone edges + "
+                     "illustrative slow routes): no local streets, so network reach is "
+                     "understated; use --network with a real centreline file.")
+    if S.is_illustrative(facilities):
+        notes.append(f"ILLUSTRATIVE: the {THEME_LAYER[theme]} layer is illustrative, not "
+                     "official data.")
+    if theme == "metro":
+        notes.append("Metro stations: Baidu POI 2015, partial (Lines 1–5 era), reference only.")
+    return AccessRun(theme, results, snapped, report_connectivity(snapped.network),
+                     settings.standard, illustrative, notes)
+
+
+@dataclass
+class LifeCircleResult:
+    """Which themes each life circle reaches, per unit and per 街道 (subdistrict)."""
+
+    circles: tuple[Circle, ...]
+    themes: tuple[str, ...]
+    runs: dict[str, AccessRun]
+    units: pd.DataFrame
+    subdistricts: pd.DataFrame | None
+    reach_share: float
+    standard: str
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON."""
+        def rows(frame):
+            if frame is None:
+                return None
+            return [{k: (None if isinstance(v, float) and np.isnan(v) else v)
+                     for k, v in r.items()} for r in frame.to_dict("records")]
+        return {
+            "standard": self.standard,
+            "project_choices": PROJECT_CHOICES,
+            "reach_share": self.reach_share,
+            "circles": [{"minutes": c.minutes, "distance_m": c.distance_m, "name_zh": c.name_zh}
+                        for c in self.circles],
+            "themes": list(self.themes),
+            "units": rows(self.units),
+            "subdistricts": rows(self.subdistricts),
+            "futian": {t: {f"{c.minutes}min": run.results[i].overall.get("coverage")
+                           for i, c in enumerate(self.circles)} for t, run in self.runs.items()},
+            "notes": list(self.notes),
+        }
+
+
+def _circle_table(runs: dict[str, AccessRun], circles, share: float) -> pd.DataFrame:
+    first = next(iter(runs.values())).results[0].units
+    table = pd.DataFrame({S.ID: first[S.ID].to_numpy()})
+    if S.NAME_ZH in first.columns:
+        table[S.NAME_ZH] = first[S.NAME_ZH].to_numpy()
+    for i, c in enumerate(circles):
+        reached = [[] for _ in range(len(table))]
+        for theme, run in runs.items():
+            cov = run.results[i].units["coverage"].to_numpy(dtype=float)
+            table[f"{theme}_{c.minutes}min"] = cov
+            for k in np.flatnonzero(np.nan_to_num(cov) >= share):
+                reached[k].append(theme)
+        table[f"reached_{c.minutes}min"] = [",".join(r) for r in reached]
+        table[f"count_{c.minutes}min"] = [len(r) for r in reached]
+    return table
+
+
+def run_lifecircle(
+    config: Config,
+    *,
+    network: StreetNetwork | None = None,
+    units: gpd.GeoDataFrame | None = None,
+    subdistricts: gpd.GeoDataFrame | None = None,
+    trim_m: float | None = None,
+    land: gpd.GeoDataFrame | None = None,
+    facilities: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> LifeCircleResult:
+    """Every theme at every life circle: per-unit and per-街道 table of themes reached.
+
+    Subdistricts default to the shipped ``subdistricts`` layer when the catalogue has one.
+    """
+    from .io import read_catalog
+    from .load import load_shipped_layer
+
+    settings = access_settings(config)
+    network = network or _shipped_network(config, settings)
+    if units is None:
+        units = load_shipped_layer(config.units_layer, config=config)
+    notes = [PROJECT_CHOICES]
+    if subdistricts is None and "subdistricts" in read_catalog(config.layers_dir):
+        subdistricts = load_shipped_layer("subdistricts", config=config)
+    if subdistricts is None:
+        notes.append("No subdistricts (街道) layer shipped or given: per-街道 table omitted.")
+    distances = [c.distance_m for c in settings.circles]
+    runs, sub_runs = {}, {}
+    for theme in settings.themes:
+        fac = (facilities or {}).get(theme)
+        runs[theme] = run_access(theme, config, network=network, units=units, facilities=fac,
+                                 max_m=distances, trim_m=trim_m, land=land, settings=settings)
+        if subdistricts is not None:
+            sub_runs[theme] = run_access(theme, config, network=network, units=subdistricts,
+                                         facilities=fac, max_m=distances, trim_m=trim_m,
+                                         land=land, settings=settings)
+        notes += [n for n in runs[theme].notes if n not in notes]
+    return LifeCircleResult(
+        circles=settings.circles, themes=settings.themes, runs=runs,
+        units=_circle_table(runs, settings.circles, settings.reach_share),
+        subdistricts=_circle_table(sub_runs, settings.circles, settings.reach_share) if sub_runs else None,
+        reach_share=settings.reach_share, standard=settings.standard, notes=notes)
