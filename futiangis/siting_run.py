@@ -313,9 +313,8 @@ def run_siting(
     if units is None:
         units = _shipped(config.units_layer, config)
     subdistricts = _shipped("subdistricts", config)
-    land = district if district is not None else units
-    if land is None:
-        raise ConfigError("no district or units layer to site on; ship one or pass --units.")
+    land, land_note = _land(config, district if district is not None else units)
+    notes.append(land_note)
     # ---- existing facilities
     illustrative = False
     if no_existing:
@@ -420,6 +419,28 @@ def _demand_spec(theme, settings, demand, demand_kind, weight):
         return "residential", "file", None
     return ("polygons" if weight else "residential" if demand_kind == "residential" else "area"), \
         "file", weight
+
+
+def _land(config: Config, area: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFrame, str]:
+    """Where demand and generated sites may be: the district (or units) minus water.
+
+    The land mask is the ``[coverage] land_mask`` layer (the shipped 街道 polygons, land
+    only), clipped to the district, as the coverage indicators use it; without it the whole
+    district counts (Shenzhen Bay water and the river channel included, and said so).
+    """
+    if area is None:
+        raise ConfigError("no district or units layer to site on; ship one or pass --units.")
+    geom = shapely.union_all(np.asarray(area.geometry.values))
+    source = str(config.section("coverage").get("land_mask", "") or "")
+    mask = _shipped(source, config) if source else None
+    if mask is None:
+        note = ("No land mask layer shipped: demand and generated sites cover the whole district "
+                "polygon, water included.")
+    else:
+        geom = shapely.intersection(geom, shapely.union_all(np.asarray(mask.geometry.values)))
+        note = (f"Land: the district within the shipped {source!r} polygons (land only: Shenzhen "
+                "Bay and the river channel carry no demand and get no generated site).")
+    return gpd.GeoDataFrame({"id": ["land"]}, geometry=[geom], crs=area.crs), note
 
 
 def _make_demand(kind, demand, land, cell, weight, config):

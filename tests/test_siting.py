@@ -483,3 +483,31 @@ def test_shipped_bike_demand_is_the_shared_futian_cells_with_attribution(config,
     d = gpd.GeoSeries(merged.geometry, crs=4326).to_crs(CRS_M).distance(
         gpd.GeoSeries(merged["g"], crs=4326).to_crs(CRS_M))
     assert d.max() < 0.05
+
+
+def test_siting_page_shows_before_after_ranked_sites_and_the_attribution(config):
+    from futiangis.load import load_shipped_layer
+    from futiangis.render.basemaps import get_basemap
+    from futiangis.render.maps import make_map
+    from futiangis.render.registry import registered_themes
+    from futiangis.render.siting_page import siting_spec
+    from futiangis.siting_run import run_siting
+
+    assert "siting" in [t.key for t in registered_themes()]
+    res = run_siting("bike", config, add=3, spacing_m=250)
+    layers = {"district": load_shipped_layer("district", config=config),
+              "bike_demand": load_shipped_layer("bike_demand", config=config)}
+    spec = siting_spec(layers, {"bike": res})
+    keys = [layer.key for layer in spec.layers]
+    assert keys[0] == "district" and {"bike_coverage", "bike_sites", "bike_demand"} <= set(keys)
+    sites = next(layer for layer in spec.layers if layer.key == "bike_sites").frame
+    assert sites["id"].tolist() == res.sites["id"].tolist() and sites["rank"].tolist() == [1, 2, 3]
+    cov = next(layer for layer in spec.layers if layer.key == "bike_coverage").frame
+    before, added = cov.geometry.iloc[0], cov.geometry.iloc[1]
+    # "added" is only what the new sites add (drawn outlines simplified by 5 m: slivers overlap)
+    assert added.area > 0 and before.intersection(added).area < 0.001 * added.area
+    html = make_map(spec, basemap=get_basemap("none")).get_root().render()
+    assert "数据来源：深圳市政府数据开放平台" in html
+    for site_id in res.sites["id"]:
+        assert site_id in html  # the ranked list in the panel
+    assert siting_spec({"district": None}, {"bike": res}) is None
