@@ -163,7 +163,8 @@ def compute_build_stats(config: Config, layers: Mapping[str, gpd.GeoDataFrame | 
             stats.notes.append(f"{kind} not shipped: no {theme} coverage.")
             continue
         stats.coverage[theme] = coverage.run_coverage(
-            theme, config, units=layers["units"], facilities=layers[kind], district=layers["district"])
+            theme, config, units=layers["units"], facilities=layers[kind], district=layers["district"],
+            project_masks=True)
     if layers.get("parks") is not None:
         rules = config.section("coverage").get("parks", {}).get("radii")
         if rules:
