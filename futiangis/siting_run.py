@@ -348,7 +348,8 @@ def run_siting(
             raise ConfigError(f"[siting.{theme}] demand = {dsource!r} is not a shipped layer.")
         if demand is not None:
             illustrative |= S.is_illustrative(demand)
-    demand_pts = _make_demand(kind, demand, land, cell, dweight, config)
+    demand_pts = _make_demand(kind, demand, land, cell, dweight, config,
+                              area=district if district is not None else units)
     # ---- candidates
     if candidates is None:
         exclude = [g for g in (_shipped(k, config) for k in settings.get("exclude_layers", ()))
@@ -397,6 +398,9 @@ def run_siting(
                      "chosen sites show the method, not a recommendation.")
     if subdistricts is None:
         notes.append("No 街道 layer is shipped: per-街道 tables are left out (units only).")
+    elif S.NAME_ZH in subdistricts.columns and (subdistricts[S.NAME_ZH] == "福田保税区").any():
+        notes.append("The 街道 polygon named 福田保税区 most likely stands for the 福保街道 jurisdiction "
+                     "(the source has no separate 福保 polygon; see the subdistricts layer notes).")
     if status == "infeasible":
         notes.append(f"INFEASIBLE: even every candidate together covers only "
                      f"{best_share:.1%} of the demand, short of {min_cover:.1%}.")
@@ -451,7 +455,10 @@ def _land(config: Config, area: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFra
     return gpd.GeoDataFrame({"id": ["land"]}, geometry=[geom], crs=area.crs), note
 
 
-def _make_demand(kind, demand, land, cell, weight, config):
+def _make_demand(kind, demand, land, cell, weight, config, *, area):
+    """Demand points of ``kind``. Point demand is kept inside the district (``area``), not
+    only on the land mask: a trip end is on land by definition, and the simplified 街道
+    edges (±50–150 m) would drop real demand along the coast and the river."""
     if kind == "land":
         return demand_from_polygons(land, cell_m=cell)
     if kind == "population":
@@ -459,7 +466,7 @@ def _make_demand(kind, demand, land, cell, weight, config):
     if kind == "points":
         pts = demand_from_points(demand, weight_field=weight)
         inside = shapely.intersects(np.asarray(pts.geometry.values),
-                                    shapely.union_all(np.asarray(land.geometry.values)))
+                                    shapely.union_all(np.asarray(area.geometry.values)))
         return pts[inside].reset_index(drop=True)
     return demand_from_polygons(demand, cell_m=cell, land=land, weight_field=weight)
 
