@@ -24,6 +24,7 @@ from .maps import LayerSpec, MapSpec, Panel
 from .popups import Field, esc
 from .registry import ThemeContext, register_theme
 from .tables import Column, table_html
+from .themes import _subdistricts
 
 __all__ = ["compute_siting", "siting_spec"]
 
@@ -90,7 +91,8 @@ def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[
     land = shapely.union_all(district.geometry.to_numpy())
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5, interactive=False,
-                       provenance=dict(district.attrs.get("provenance", {})))]
+                       provenance=dict(district.attrs.get("provenance", {}))),
+             *_subdistricts(layers)]
     bodies = []
     for i, (theme, res) in enumerate(results.items()):
         zh, en = NAMES.get(theme, (theme, theme))
