@@ -37,11 +37,23 @@ _SIMPLIFY_M = 5.0  # outlines only; every number comes from the model
 
 
 def compute_siting(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the siting of each theme in ``[siting.build]`` (theme = number of new sites)."""
+    """Run the siting of each theme in ``[siting.build]`` (theme = number of new sites).
+
+    A theme whose demand layer (``[siting.<theme>] demand``, e.g. ``bike_demand``) is not
+    shipped is left out of the page (the build notes that the page has no such theme).
+    """
+    from ..io import read_catalog
     from ..siting_run import run_siting
 
-    plan = dict(config.section("siting").get("build", DEFAULT_BUILD))
-    return {theme: run_siting(theme, config, add=int(n)) for theme, n in plan.items() if int(n) > 0}
+    section = config.section("siting")
+    plan = dict(section.get("build", DEFAULT_BUILD))
+    catalog = read_catalog(config.layers_dir)
+    out = {}
+    for theme, n in plan.items():
+        demand = str(section.get(theme, {}).get("demand", "land"))
+        if int(n) > 0 and (demand == "land" or demand in catalog):
+            out[theme] = run_siting(theme, config, add=int(n))
+    return out
 
 
 def _areas(result, land, crs) -> tuple[Any, Any]:
