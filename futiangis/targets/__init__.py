@@ -19,6 +19,8 @@ Modules, one purpose each:
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Any
 
 import geopandas as gpd
@@ -64,7 +66,10 @@ def _source(gdf: gpd.GeoDataFrame, default: str) -> str:
     prov = gdf.attrs.get("provenance") or {}
     if prov:
         title = prov.get("title_en") or prov.get("kind", default)
-        return f"{prov.get('path', default)} — {title}; accuracy: {prov.get('accuracy_class', '?')}"
+        # the file's name, never its absolute path (outputs travel to other machines)
+        path = prov.get("path")
+        where = f"{Path(str(path)).parent.name}/{Path(str(path)).name}" if path else default
+        return f"{where} — {title}; accuracy: {prov.get('accuracy_class', '?')}"
     return gdf.attrs.get("source", default)
 
 
