@@ -21,7 +21,8 @@ from futiangis.report import (
     table_to_csv,
     write_target_report,
 )
-from futiangis.targets import TARGET_COLUMNS, run_target_accounting
+from futiangis.project import run_target_accounting
+from futiangis.targets import TARGET_COLUMNS
 
 
 @pytest.fixture
