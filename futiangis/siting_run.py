@@ -184,11 +184,18 @@ def existing_coverage(demand_points: gpd.GeoDataFrame, facilities: gpd.GeoDataFr
 # the run
 # ---------------------------------------------------------------------------------------
 def _settings(config: Config, theme: str) -> Mapping[str, Any]:
-    section = config.extra.get("siting", {})
+    """The typed ``[siting]`` section and its ``[siting.<theme>]`` table, as one mapping."""
     if theme not in THEMES:
         raise ConfigError(f"Unknown siting theme {theme!r}; use one of {', '.join(THEMES)}.")
-    merged = {k: v for k, v in section.items() if not isinstance(v, Mapping)}
-    merged.update(section.get(theme, {}))
+    s = config.siting
+    t = s.theme(theme)
+    merged: dict[str, Any] = {
+        "candidate_spacing_m": s.candidate_spacing_m, "demand_cell_m": s.demand_cell_m,
+        "exclude_layers": s.exclude_layers, "time_limit_s": s.time_limit_s, "threads": s.threads,
+        "demand": t.demand, "weight": t.weight,
+    }
+    if t.new_radius_m is not None:
+        merged["new_radius_m"] = t.new_radius_m
     return merged
 
 
@@ -440,7 +447,7 @@ def _land(config: Config, area: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFra
     if area is None:
         raise ConfigError("no district or units layer to site on; ship one or pass --units.")
     geom = shapely.union_all(np.asarray(area.geometry.values))
-    source = str(config.section("coverage").get("land_mask", "") or "")
+    source = str(config.coverage.land_mask or "")
     mask = _shipped(source, config) if source else None
     if mask is None:
         note = ("No land mask layer shipped: demand and generated sites cover the whole district "

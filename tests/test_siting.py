@@ -517,3 +517,19 @@ def test_siting_page_shows_before_after_ranked_sites_and_the_attribution(config)
     for site_id in res.sites["id"]:
         assert site_id in html  # the ranked list in the panel
     assert siting_spec({"district": None}, {"bike": res}) is None
+
+
+def test_siting_settings_are_typed_and_checked(tmp_path):
+    from futiangis.config import load_config
+    from futiangis.errors import ConfigError
+
+    path = tmp_path / "futiangis.toml"
+    path.write_text('[siting]\ncandidate_spacing_m = 250\nbuild = { bike = 5 }\n'
+                    '[siting.bike]\ndemand = "bike_demand"\nweight = "departures"\n', encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.siting.candidate_spacing_m == 250 and dict(cfg.siting.build) == {"bike": 5}
+    assert cfg.siting.theme("bike").weight == "departures"
+    assert cfg.siting.theme("charging").demand == "land"  # default kept
+    path.write_text('[siting]\ncandidate_spacing_m = -5\ncell_m = 20\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"(?s)candidate_spacing_m.*positive.*cell_m.*unknown key"):
+        load_config(path)

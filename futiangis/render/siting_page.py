@@ -28,7 +28,6 @@ from .themes import _subdistricts
 
 __all__ = ["compute_siting", "siting_spec"]
 
-DEFAULT_BUILD = {"charging": 10, "bike": 20}
 NAMES = {"charging": ("公共充电站", "EV charging"), "bike": ("自行车停放点", "Bike parking"),
          "parks": ("口袋公园", "Pocket parks")}
 BEFORE, ADDED, SITE, EXISTING = "#74c0fc", "#51cf66", "#e8590c", "#495057"
@@ -45,12 +44,11 @@ def compute_siting(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
     from ..io import read_catalog
     from ..siting_run import run_siting
 
-    section = config.section("siting")
-    plan = dict(section.get("build", DEFAULT_BUILD))
+    plan = dict(config.siting.build)
     catalog = read_catalog(config.layers_dir)
     out = {}
     for theme, n in plan.items():
-        demand = str(section.get(theme, {}).get("demand", "land"))
+        demand = config.siting.theme(theme).demand
         if int(n) > 0 and (demand == "land" or demand in catalog):
             out[theme] = run_siting(theme, config, add=int(n))
     return out
