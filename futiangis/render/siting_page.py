@@ -11,7 +11,8 @@ and the before/after shares. Nothing here touches a file.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd

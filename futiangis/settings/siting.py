@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from .reader import Table
 
-__all__ = ["SitingSettings", "SitingTheme", "parse_siting", "SITING_THEMES"]
+__all__ = ["SITING_THEMES", "SitingSettings", "SitingTheme", "parse_siting"]
 
 SITING_THEMES = ("charging", "bike", "parks")
 
