@@ -18,7 +18,7 @@ import shapely
 from .. import schemas as S
 from ..measure import measure_area, measure_length
 from .legend import LegendEntry, LegendSection, classify
-from .model import LayerSpec, MapSpec, Panel, YearSlider
+from .model import LayerSpec, MapSpec, Panel, Timeline, YearSlider
 from .palette import (
     DIRECTION_COLORS, DIRECTION_DASHES, GAP_COLOR, NO_DATA_COLOR, OUTLINE_COLOR, PARK_CLASS_COLORS,
     ROUTE_TYPE_COLORS, SERVICE_COLOR, STATION_COLORS, STATUS_COLORS, STATUS_OUTLINES, UNIT_COLOR, progress_color,
@@ -454,11 +454,15 @@ def overview_spec(layers: Mapping[str, gpd.GeoDataFrame | None], *, lang: str = 
 
 
 def cbd_renewal_spec(layers, targets: Any | None, *, lang: str = "zh",
-                     progress_by_year: Mapping[int, pd.DataFrame] | None = None) -> MapSpec:
+                     progress_by_year: Mapping[int, pd.DataFrame] | None = None,
+                     statuses_by_year: pd.DataFrame | None = None) -> MapSpec:
     """CBD expansion zones and renewal sites with the target panel and a year slider.
 
     ``progress_by_year`` maps a year to the target table as of its end (the slider shows
-    it); without it there is no slider.
+    it); without it there is no slider. ``statuses_by_year`` (sites' index × years: the
+    status at the end of each year from the milestone dates, None before the first)
+    colours and hides the sites year by year; without it a site is hidden after its
+    ``year``.
     """
     district = layers["district"]
     specs = [_district_layer(district), *_subdistricts(layers)]
@@ -468,7 +472,11 @@ def cbd_renewal_spec(layers, targets: Any | None, *, lang: str = "zh",
         specs.append(_zones_layer(layers["cbd_zones"], targets.by_zone if targets is not None else None))
     if layers.get("renewal_sites") is not None:
         sites = targets.sites if targets is not None else None
-        specs.append(_renewal_layer(layers["renewal_sites"], sites, with_years=bool(progress_by_year)))
+        renewal = _renewal_layer(layers["renewal_sites"], sites, with_years=bool(progress_by_year))
+        if progress_by_year and statuses_by_year is not None:
+            styles = {k: (STATUS_OUTLINES[k], STATUS_COLORS[k]) for k in STATUS_COLORS}
+            renewal = replace(renewal, timeline=Timeline(statuses_by_year, styles))
+        specs.append(renewal)
     if targets is not None:
         deadlines = {k: str(v) for k, v in (getattr(targets, "deadlines", None) or {}).items()}
         note = _targets_note(targets.targets, lang)
@@ -480,8 +488,9 @@ def cbd_renewal_spec(layers, targets: Any | None, *, lang: str = "zh",
                 ("renewal_sites",), years,
                 {y: targets_table_html(progress_by_year[y], lang=lang, deadlines=deadlines, note=note) for y in years},
                 panel_key="targets",
-                note_zh="隐藏状态年份晚于所选年份的单元；进度按 futiangis target --as-of 年末计算。",
-                note_en="Sites whose status year is later are hidden; progress as futiangis target --as-of the year's end.")
+                note_zh="各单元按其里程碑日期显示所选年份年末的状态（尚未规划的不显示）；进度按 futiangis target --as-of 年末计算。",
+                note_en="Each site in its status at the end of the year, from its milestone dates (not yet planned: "
+                        "hidden); progress as futiangis target --as-of the year's end.")
     return MapSpec("cbd_renewal", "CBD 扩展与城市更新", "CBD expansion & urban renewal",
                    "东扩、南拓、西延、北展四个片区与城市更新单元；目标进度（产业空间、更新投资），可按年份回看。",
                    "The four CBD expansion zones and renewal sites; progress towards the industrial-space and investment "
