@@ -32,6 +32,7 @@ from .settings import (
 )
 from .settings import core as _core
 from .settings.coverage import parse_coverage
+from .settings.siting import SitingSettings, parse_siting
 from .settings.reader import Problems, Table, freeze
 from .settings.targets import check_targets
 
@@ -61,7 +62,7 @@ class Config:
     ----------
     path : Path or None
         File the settings came from (None: built-in defaults).
-    crs, paths, region, validation, terrain, maps, coverage :
+    crs, paths, region, validation, terrain, maps, coverage, siting :
         The typed sections (:mod:`futiangis.settings`).
     targets : tuple of Target
         The ``[[targets]]`` tables, in file order.
@@ -80,6 +81,7 @@ class Config:
     coverage: CoverageSettings = field(default_factory=CoverageSettings)
     terrain: TerrainSettings = field(default_factory=TerrainSettings)
     maps: MapSettings = field(default_factory=MapSettings)
+    siting: SitingSettings = field(default_factory=SitingSettings)
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     packaged: bool = False
 
@@ -193,10 +195,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("coverage", _named(parse_coverage, "coverage")),
     Section("terrain", _named(_core.parse_terrain, "terrain")),
     Section("maps", _named(_core.parse_maps, "maps")),
+    Section("siting", _named(parse_siting, "siting")),
 )
 
 #: sections accepted as read-only mappings in ``Config.extra`` until their owners type them
-UNTYPED_SECTIONS = ("fields", "values", "network", "access", "siting", "subdistricts")
+UNTYPED_SECTIONS = ("fields", "values", "network", "access", "subdistricts")
 
 
 def sample_root() -> Path:

@@ -15,12 +15,16 @@ Three sources of mappings, strongest first:
 Two candidate columns at the same level of recognition are an error listing both, never a
 guess. Values: statuses, directions, uses, park classes and route types in Chinese and
 English (:data:`VALUE_VOCABULARY`), booleans 是/否, plus the config's ``[values.<field>]``.
+
+(Over the house ~400 lines on purpose: a third of the module is the spelling and
+vocabulary tables, kept beside the one function that reads each.)
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -359,7 +363,7 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
             continue
         renames[chosen] = target
         used.add(chosen)
-        base, unit = _split_header(chosen)
+        _base, unit = _split_header(chosen)
         if unit is not None and _unit_family(target) is not None:
             try:
                 factors[target] = (_unit_factor(target, unit, f"column {chosen!r}"), unit, chosen)
@@ -470,7 +474,7 @@ def map_values(frame, schema: LayerSchema, configured: Mapping[str, Mapping[str,
                         f"[values.{spec.name}] {word} = {value!r}: not one of {', '.join(spec.allowed)}."
                     )
                 own[_key(word)] = value
-            vocab = {**VALUE_VOCABULARY.get(spec.name, {}), **own}
+            vocab: dict[str, Any] = {**VALUE_VOCABULARY.get(spec.name, {}), **own}
             table = {v: v for v in spec.allowed}
         elif spec.dtype == "bool":
             vocab, table = dict(BOOLEAN_WORDS), {}

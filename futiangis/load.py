@@ -7,8 +7,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import geopandas as gpd
 
@@ -17,7 +17,13 @@ from .crs import parse_source_crs
 from .encodings import mojibake_problems
 from .errors import LayerReadError, LayerValidationError, Problem
 from .fields import derive_year, fill_names, map_fields, map_values, parse_field_rules
-from .io import TABLE_SUFFIXES, RasterData, read_catalog, read_raster, read_vector
+from .io import (
+    TABLE_SUFFIXES,
+    RasterData,
+    read_catalog,
+    read_raster,
+    read_vector,
+)
 from .io.dxf import CAD_HANDLE, CAD_LAYER, CAD_OPEN_GAP
 from .schemas import get_schema
 from .validate import PreparedLayer, prepare_layer

@@ -19,8 +19,9 @@ No parameters of any real city grid ship with futiangis.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import shapely

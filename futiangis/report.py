@@ -178,8 +178,9 @@ def _sheet_title(name: str) -> str:
     return title[:31] or "sheet"
 
 
-def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = None) -> bytes:
-    """An XLSX workbook: a ``README`` sheet with ``notes``, then one sheet per table."""
+def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = None,
+               title: str = "futiangis target accounting") -> bytes:
+    """An XLSX workbook: a ``README`` sheet (``title``, then ``notes``), then one sheet per table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -187,7 +188,7 @@ def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = Non
     wb = Workbook()
     readme = wb.active
     readme.title = "README"
-    readme.append(["futiangis target accounting"])
+    readme.append([_cell(title)])
     readme["A1"].font = Font(bold=True)
     for line in notes or []:
         readme.append([_cell(line)])

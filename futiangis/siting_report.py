@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -68,8 +69,12 @@ def siting_tables(result: SitingResult) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_siting_outputs(result: SitingResult, out_dir: str | Path) -> list[Path]:
+def write_siting_outputs(result: SitingResult, out_dir: str | Path, *, force: bool = False,
+                         protected: Iterable[tuple[str | Path, str]] = ()) -> list[Path]:
     """Publish the siting outputs into ``out_dir`` (a folder replaced as a whole).
+
+    The folder must be new, empty or a previous futiangis output unless ``force``; never a
+    ``protected`` path or a parent of one (:func:`futiangis.io.outputs.atomic_output_dir`).
 
     Returns
     -------
@@ -81,7 +86,7 @@ def write_siting_outputs(result: SitingResult, out_dir: str | Path) -> list[Path
               f"{result.status}"), *result.notes,
              *(f"{k}: {v}" for k, v in result.settings.items())]
     names: list[str] = []
-    with atomic_output_dir(out_dir) as staging:
+    with atomic_output_dir(out_dir, force=force, protected=protected) as staging:
         sites = result.sites
         write_layer(sites, staging / "sites.gpkg", layer="sites")
         write_layer(sites, staging / "sites.geojson")
@@ -91,7 +96,7 @@ def write_siting_outputs(result: SitingResult, out_dir: str | Path) -> list[Path
             if key in tables:
                 write_bytes_atomic(table_to_csv(tables[key]), staging / f"{key}.csv")
                 names.append(f"{key}.csv")
-        write_bytes_atomic(build_xlsx(tables, notes=notes), staging / "siting.xlsx")
+        write_bytes_atomic(build_xlsx(tables, notes=notes, title="futiangis site: where the next facilities go"), staging / "siting.xlsx")
         write_text_atomic(json.dumps(result.to_dict(), ensure_ascii=False, indent=2),
                           staging / "summary.json")
         names += ["siting.xlsx", "summary.json"]

@@ -8,8 +8,6 @@ demand before and after, overall, per unit and per 街道.
 """
 from __future__ import annotations
 
-import math
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,11 +182,18 @@ def existing_coverage(demand_points: gpd.GeoDataFrame, facilities: gpd.GeoDataFr
 # the run
 # ---------------------------------------------------------------------------------------
 def _settings(config: Config, theme: str) -> Mapping[str, Any]:
-    section = config.extra.get("siting", {})
+    """The typed ``[siting]`` section and its ``[siting.<theme>]`` table, as one mapping."""
     if theme not in THEMES:
         raise ConfigError(f"Unknown siting theme {theme!r}; use one of {', '.join(THEMES)}.")
-    merged = {k: v for k, v in section.items() if not isinstance(v, Mapping)}
-    merged.update(section.get(theme, {}))
+    s = config.siting
+    t = s.theme(theme)
+    merged: dict[str, Any] = {
+        "candidate_spacing_m": s.candidate_spacing_m, "demand_cell_m": s.demand_cell_m,
+        "exclude_layers": s.exclude_layers, "time_limit_s": s.time_limit_s, "threads": s.threads,
+        "demand": t.demand, "weight": t.weight,
+    }
+    if t.new_radius_m is not None:
+        merged["new_radius_m"] = t.new_radius_m
     return merged
 
 
@@ -318,9 +323,8 @@ def run_siting(
     if units is None:
         units = _shipped(config.units_layer, config)
     subdistricts = _shipped("subdistricts", config)
-    land = district if district is not None else units
-    if land is None:
-        raise ConfigError("no district or units layer to site on; ship one or pass --units.")
+    land, land_note = _land(config, district if district is not None else units)
+    notes.append(land_note)
     # ---- existing facilities
     illustrative = False
     if no_existing:
@@ -346,7 +350,8 @@ def run_siting(
             raise ConfigError(f"[siting.{theme}] demand = {dsource!r} is not a shipped layer.")
         if demand is not None:
             illustrative |= S.is_illustrative(demand)
-    demand_pts = _make_demand(kind, demand, land, cell, dweight, config)
+    demand_pts = _make_demand(kind, demand, land, cell, dweight, config,
+                              area=district if district is not None else units)
     # ---- candidates
     if candidates is None:
         exclude = [g for g in (_shipped(k, config) for k in settings.get("exclude_layers", ()))
@@ -395,6 +400,9 @@ def run_siting(
                      "chosen sites show the method, not a recommendation.")
     if subdistricts is None:
         notes.append("No 街道 layer is shipped: per-街道 tables are left out (units only).")
+    elif S.NAME_ZH in subdistricts.columns and (subdistricts[S.NAME_ZH] == "福田保税区").any():
+        notes.append("The 街道 polygon named 福田保税区 most likely stands for the 福保街道 jurisdiction "
+                     "(the source has no separate 福保 polygon; see the subdistricts layer notes).")
     if status == "infeasible":
         notes.append(f"INFEASIBLE: even every candidate together covers only "
                      f"{best_share:.1%} of the demand, short of {min_cover:.1%}.")
@@ -427,7 +435,32 @@ def _demand_spec(theme, settings, demand, demand_kind, weight):
         "file", weight
 
 
-def _make_demand(kind, demand, land, cell, weight, config):
+def _land(config: Config, area: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFrame, str]:
+    """Where demand and generated sites may be: the district (or units) minus water.
+
+    The land mask is the ``[coverage] land_mask`` layer (the shipped 街道 polygons, land
+    only), clipped to the district, as the coverage indicators use it; without it the whole
+    district counts (Shenzhen Bay water and the river channel included, and said so).
+    """
+    if area is None:
+        raise ConfigError("no district or units layer to site on; ship one or pass --units.")
+    geom = shapely.union_all(np.asarray(area.geometry.values))
+    source = str(config.coverage.land_mask or "")
+    mask = _shipped(source, config) if source else None
+    if mask is None:
+        note = ("No land mask layer shipped: demand and generated sites cover the whole district "
+                "polygon, water included.")
+    else:
+        geom = shapely.intersection(geom, shapely.union_all(np.asarray(mask.geometry.values)))
+        note = (f"Land: the district within the shipped {source!r} polygons (land only: Shenzhen "
+                "Bay and the river channel carry no demand and get no generated site).")
+    return gpd.GeoDataFrame({"id": ["land"]}, geometry=[geom], crs=area.crs), note
+
+
+def _make_demand(kind, demand, land, cell, weight, config, *, area):
+    """Demand points of ``kind``. Point demand is kept inside the district (``area``), not
+    only on the land mask: a trip end is on land by definition, and the simplified 街道
+    edges (±50–150 m) would drop real demand along the coast and the river."""
     if kind == "land":
         return demand_from_polygons(land, cell_m=cell)
     if kind == "population":
@@ -435,7 +468,7 @@ def _make_demand(kind, demand, land, cell, weight, config):
     if kind == "points":
         pts = demand_from_points(demand, weight_field=weight)
         inside = shapely.intersects(np.asarray(pts.geometry.values),
-                                    shapely.union_all(np.asarray(land.geometry.values)))
+                                    shapely.union_all(np.asarray(area.geometry.values)))
         return pts[inside].reset_index(drop=True)
     return demand_from_polygons(demand, cell_m=cell, land=land, weight_field=weight)
 

@@ -38,12 +38,14 @@ HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)">'
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # overlays in the layer control of each page with every shipped layer present
 # every page also lists the 街道 outlines now that layers/subdistricts ships (issue 12): +1 each
-EXPECTED_OVERLAYS = {"overview": 9, "cbd_renewal": 4, "parks": 6, "slow_bike": 7, "charging": 6}
+EXPECTED_OVERLAYS = {"overview": 9, "cbd_renewal": 4, "parks": 6, "slow_bike": 7, "charging": 6,
+                     "siting": 9}
 #: basemaps in the switcher without TIANDITU_KEY: none, OSM, CartoDB, Esri, Gaode
 EXPECTED_BASEMAPS = 5
 # layers listed but switched off on opening (the user turns them on)
 EXPECTED_HIDDEN = {"overview": {"bike_stations"}, "cbd_renewal": set(), "parks": {"service_area"},
-                   "slow_bike": {"unit_coverage", "gaps"}, "charging": {"service_area"}}
+                   "slow_bike": {"unit_coverage", "gaps"}, "charging": {"service_area"},
+                   "siting": {"bike_coverage", "bike_existing", "bike_demand", "bike_sites"}}
 GEOD = Geod(ellps="WGS84")
 
 

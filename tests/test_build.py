@@ -29,7 +29,7 @@ from futiangis.io.outputs import MARKER_TEXT, OUTPUT_MARKER
 from futiangis.render.offline import external_references
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-PAGES = ("overview", "cbd_renewal", "parks", "slow_bike", "charging")
+PAGES = ("overview", "cbd_renewal", "parks", "slow_bike", "charging", "siting")
 
 
 def _meta(kind: str, accuracy: str = "digitized") -> str:
@@ -216,7 +216,7 @@ def test_cli_build_and_bad_basemap(tmp_path, monkeypatch):
     res = runner.invoke(cli, ["--config", str(config_path), "build", "--out", str(tmp_path / "m"),
                               "--offline", "--basemap", "none", "--no-png", "--lang", "en"])
     assert res.exit_code == 0, res.output
-    assert "Wrote 5 maps" in res.output
+    assert "Wrote 6 maps" in res.output
     overview = (tmp_path / "m" / "overview.html").read_text(encoding="utf-8")
     assert "Futian planning overview · 福田区规划总览" in overview  # English first
     monkeypatch.delenv("TIANDITU_KEY", raising=False)

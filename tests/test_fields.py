@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import FUTIAN_X, FUTIAN_Y
 
 from futiangis import schemas as S
 from futiangis.errors import ConfigError, LayerValidationError
@@ -18,8 +19,6 @@ from futiangis.fields import (
     parse_field_rules,
 )
 from futiangis.load import load_layer
-
-from conftest import FUTIAN_X, FUTIAN_Y
 
 SITES = S.get_schema("renewal_sites")
 STATIONS = S.get_schema("charging_stations")
@@ -234,8 +233,9 @@ def test_minimal_station_csv_loads(tmp_path, config):
 
 
 def test_config_fields_table_applies(tmp_path):
-    from futiangis.config import load_config
     from conftest import ROOT
+
+    from futiangis.config import load_config
 
     text = (ROOT / "futiangis.toml").read_text(encoding="utf-8")
     text = text.replace("[paths]\nlayers = \"layers\"", f"[paths]\nlayers = \"{ROOT / 'layers'}\"")

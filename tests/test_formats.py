@@ -10,16 +10,14 @@ import fiona
 import geopandas as gpd
 import numpy as np
 import pytest
-import shapely
 from click.testing import CliRunner
+from conftest import FUTIAN_X, FUTIAN_Y, box_layer
 
 from futiangis.cli.main import cli
 from futiangis.errors import CRSError, LayerReadError, LayerValidationError
 from futiangis.io import read_vector
 from futiangis.load import load_layer
 from futiangis.localgrid import fit_helmert
-
-from conftest import FUTIAN_X, FUTIAN_Y, box_layer
 
 
 def run(*args):
@@ -215,3 +213,28 @@ def test_control_points_missing_columns(tmp_path):
     csv.write_text("id,u,v,x,y\n1,0,0,0,0\n", encoding="utf-8")
     res = run("crs", "fit", csv, "--name", "t")
     assert res.exit_code == 1 and "missing local_x, local_y" in res.output
+
+
+def test_dxf_r2000_gbk_text_and_layer_names(tmp_path, config):
+    import ezdxf
+
+    doc = ezdxf.new("R2000")
+    doc.encoding = "cp936"  # GBK bytes, as Chinese AutoCAD writes an R2000 DXF
+    doc.layers.add("分区")
+    msp = doc.modelspace()
+    x0, y0 = FUTIAN_X, FUTIAN_Y
+    msp.add_lwpolyline([(x0, y0), (x0 + 100, y0), (x0 + 100, y0 + 100), (x0, y0 + 100)], close=True,
+                       dxfattribs={"layer": "分区"})
+    msp.add_text("福田中心区", dxfattribs={"layer": "分区", "insert": (x0 + 50, y0 + 50)})
+    lying = tmp_path / "lying.dxf"  # GBK bytes under a $DWGCODEPAGE of ANSI_1252
+    doc.saveas(lying, encoding="cp936")
+    assert "福田".encode("gbk") in lying.read_bytes()
+    honest = tmp_path / "gbk.dxf"  # what Chinese AutoCAD writes: ANSI_936
+    honest.write_bytes(lying.read_bytes().replace(b"ANSI_1252", b"ANSI_936"))
+    prepared = load_layer(honest, "units", config=config, layer="分区", source_crs="EPSG:4547")
+    assert prepared.gdf["name_zh"].tolist() == ["福田中心区"]
+    assert prepared.gdf["cad_layer"].tolist() == ["分区"]
+    assert prepared.gdf.geometry.area.iloc[0] == pytest.approx(10_000.0)
+    # a header that lies is overridden with --encoding
+    fixed = load_layer(lying, "units", config=config, layer="分区", source_crs="EPSG:4547", encoding="gbk")
+    assert fixed.gdf["name_zh"].tolist() == ["福田中心区"]

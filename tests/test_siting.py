@@ -446,8 +446,15 @@ def test_site_writes_gpkg_csv_xlsx_and_refuses_an_input_folder(tmp_path):
     inside.mkdir()
     cands.to_file(inside / "c.gpkg", engine="pyogrio")
     res = _run("site", "bike", "--add", 1, "--candidates", inside / "c.gpkg", "--out", inside)
-    assert res.exit_code == 1 and "holds the input" in res.output
+    assert res.exit_code == 1 and "holds an input of this command" in res.output
     assert (inside / "c.gpkg").exists()
+    # a folder of someone else's files is not replaced without --force
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep")
+    res = _run("site", "bike", "--add", 1, "--spacing-m", 250, "--out", foreign)
+    assert res.exit_code == 1 and "did not write" in res.output
+    assert (foreign / "mine.txt").read_text() == "keep"
 
 
 def test_site_usage_and_bad_weight_field_are_clean_errors(tmp_path):
@@ -478,3 +485,51 @@ def test_shipped_bike_demand_is_the_shared_futian_cells_with_attribution(config,
     d = gpd.GeoSeries(merged.geometry, crs=4326).to_crs(CRS_M).distance(
         gpd.GeoSeries(merged["g"], crs=4326).to_crs(CRS_M))
     assert d.max() < 0.05
+
+
+def test_siting_page_shows_before_after_ranked_sites_and_the_attribution(config):
+    from futiangis.load import load_shipped_layer
+    from futiangis.render.basemaps import get_basemap
+    from futiangis.render.maps import make_map
+    from futiangis.render.registry import registered_themes
+    from futiangis.render.siting_page import siting_spec
+    from futiangis.siting_run import run_siting
+
+    assert "siting" in [t.key for t in registered_themes()]
+    res = run_siting("bike", config, add=3, spacing_m=250)
+    layers = {"district": load_shipped_layer("district", config=config),
+              "bike_demand": load_shipped_layer("bike_demand", config=config)}
+    spec = siting_spec(layers, {"bike": res})
+    keys = [layer.key for layer in spec.layers]
+    assert keys[0] == "district" and {"bike_coverage", "bike_sites", "bike_demand"} <= set(keys)
+    sites = next(layer for layer in spec.layers if layer.key == "bike_sites").frame
+    assert sites["id"].tolist() == res.sites["id"].tolist() and sites["rank"].tolist() == [1, 2, 3]
+    cov = next(layer for layer in spec.layers if layer.key == "bike_coverage").frame
+    assert cov["id"].tolist() == ["bike_before", "bike_added"]
+    # "added" is only what the new sites add (checked before the 5 m outline simplification)
+    from futiangis.render.siting_page import _areas
+
+    land = shapely.union_all(layers["district"].geometry.to_numpy())
+    before, added = _areas(res, land, layers["district"].crs)
+    assert added.area > 0 and before.intersection(added).area < 1e-6 * added.area
+    html = make_map(spec, basemap=get_basemap("none")).get_root().render()
+    assert "数据来源：深圳市政府数据开放平台" in html
+    for site_id in res.sites["id"]:
+        assert site_id in html  # the ranked list in the panel
+    assert siting_spec({"district": None}, {"bike": res}) is None
+
+
+def test_siting_settings_are_typed_and_checked(tmp_path):
+    from futiangis.config import load_config
+    from futiangis.errors import ConfigError
+
+    path = tmp_path / "futiangis.toml"
+    path.write_text('[siting]\ncandidate_spacing_m = 250\nbuild = { bike = 5 }\n'
+                    '[siting.bike]\ndemand = "bike_demand"\nweight = "departures"\n', encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.siting.candidate_spacing_m == 250 and dict(cfg.siting.build) == {"bike": 5}
+    assert cfg.siting.theme("bike").weight == "departures"
+    assert cfg.siting.theme("charging").demand == "land"  # default kept
+    path.write_text('[siting]\ncandidate_spacing_m = -5\ncell_m = 20\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"(?s)candidate_spacing_m.*positive.*cell_m.*unknown key"):
+        load_config(path)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..schemas import THEME_LAYER as _KIND
 from .context import get_config
 from .options import echo_problems, json_option
 
-from ..schemas import THEME_LAYER as _KIND
 _RASTER = (".tif", ".tiff")
 
 
@@ -63,11 +63,15 @@ def _load(path, kind, config, **kwargs):
               help="Text encoding of a shapefile without .cpg, or of a CSV.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write sites (GeoPackage, GeoJSON, CSV), before/after tables (CSV, XLSX) here.")
+@click.option("--force", is_flag=True,
+              help="Replace an --out folder holding files futiangis did not write (never the "
+                   "layers folder, the config's folder or a parent of either).")
 @json_option
 @click.pass_context
 def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_existing, demand_path,
             weight, residential_path, population_path, radius_m, capacity, capacity_field,
-            spacing_m, cell_m, time_limit_s, source_crs, encoding, out_dir, as_json) -> None:
+            spacing_m, cell_m, time_limit_s, source_crs, encoding, out_dir, force,
+            as_json) -> None:
     """Choose new THEME sites: --add N covering the most demand within the radius, or the
     fewest reaching --min-cover P. Existing facilities are kept and their coverage counted
     first; solved exactly (MILP, CBC) with the greedy answer and its gap beside it.
@@ -88,6 +92,16 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
     if capacity_field and not candidates_path:
         raise click.UsageError("--capacity-field needs --candidates FILE.")
     config = get_config(ctx)
+    protected = []
+    if out_dir:  # refused before anything is read
+        from ..build import output_protected_paths
+        from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
+
+        protected = output_protected_paths(config)
+        inputs = [(p, None) for p in (candidates_path, existing_path, demand_path,
+                                      residential_path, population_path, config.path) if p]
+        check_outputs_are_not_inputs([], inputs, folders=[out_dir])
+        check_output_dir(out_dir, force=force, protected=protected)
     opts = {"source_crs": source_crs, "encoding": encoding}
     candidates = _load(candidates_path, "generic", config, **opts) if candidates_path else None
     existing = _load(existing_path, _KIND[theme], config, **opts) if existing_path else None
@@ -102,9 +116,6 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
         demand = _load(demand_path, "generic", config, **opts)
     elif residential_path:
         demand, demand_kind = _load(residential_path, "generic", config, **opts), "residential"
-    if out_dir:
-        _refuse_input_as_output(out_dir, [candidates_path, existing_path, demand_path,
-                                          residential_path, population_path])
     result = run_siting(theme, config, add=add, min_cover=min_cover, candidates=candidates,
                         existing=existing, no_existing=no_existing, demand=demand,
                         demand_kind=demand_kind, weight=weight, radius_m=radius_m,
@@ -114,7 +125,7 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
     if out_dir and result.status != "infeasible":
         from ..siting_report import write_siting_outputs
 
-        written = write_siting_outputs(result, out_dir)
+        written = write_siting_outputs(result, out_dir, force=force, protected=protected)
         out["outputs"] = [str(p) for p in written]
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -128,14 +139,10 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
             "candidates (--candidates, a finer --spacing-m) or a larger --radius-m.")
 
 
-def _refuse_input_as_output(out_dir, inputs) -> None:
-    from ..errors import OutputError
+def _t(value) -> str:
+    from ..escape import escape_terminal
 
-    out = Path(out_dir).resolve()
-    for p in inputs:
-        if p and (Path(p).resolve() == out or out in Path(p).resolve().parents):
-            raise OutputError(f"--out {out_dir} holds the input {p}; choose another folder "
-                              "(the output folder is replaced as a whole).")
+    return escape_terminal(str(value))
 
 
 def _pct(v) -> str:
@@ -146,7 +153,7 @@ def _echo_text(out: dict, result) -> None:
     s = out["settings"]
     unit = out["demand_unit"]
     click.echo(f"Siting: {out['theme']}, radius {s['radius_m']:g} m ({s['distance']}); "
-               f"demand: {out['demand_kind']} ({s['demand_source']}); candidates: "
+               f"demand: {out['demand_kind']} ({_t(s['demand_source'])}); candidates: "
                f"{out['candidates']} ({s['candidates']}); existing: {out['existing_facilities']} "
                f"({s['existing']})")
     click.echo(f"Covered demand: before {out['covered_demand_before']:,.0f} {unit} "

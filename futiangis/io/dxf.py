@@ -129,7 +129,7 @@ def read_dxf(path: Path, *, layer: str | None = None, encoding: str | None = Non
         if encoding:
             doc = ezdxf.readfile(path, encoding=encoding)
         else:
-            doc, auditor = recover.readfile(path)
+            doc, _auditor = recover.readfile(path)
     except (OSError, ezdxf.DXFStructureError, ezdxf.DXFError) as exc:
         raise LayerReadError(
             f"{path}: cannot be read as a DXF drawing ({exc}). Save it again from CAD as "
@@ -178,7 +178,7 @@ def read_dxf(path: Path, *, layer: str | None = None, encoding: str | None = Non
             name = entity.dxf.name
             made = 0
             try:
-                parts = list(entity.virtual_entities())
+                parts = list(entity.virtual_entities())  # type: ignore[attr-defined]
             except Exception as exc:  # ezdxf refuses e.g. non-uniform scaling of some entities
                 raise LayerReadError(
                     f"{path}: CAD layer {cad_layer!r}: block reference INSERT handle "

@@ -9,8 +9,8 @@ Values are read as text and numbers are recognised per column, so codes such as
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
