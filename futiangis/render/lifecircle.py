@@ -9,7 +9,8 @@ choices. Nothing here computes a statistic or touches a file.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -50,6 +51,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
                     network_lines: gpd.GeoDataFrame | None = None, lang: str = "zh") -> MapSpec:
     """The life-circle page (see the module docstring)."""
     district, units = layers["district"], layers["units"]
+    assert district is not None and units is not None, "district and units are required"
     land = shapely.union_all(district.geometry.to_numpy())
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5,
