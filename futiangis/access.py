@@ -266,6 +266,17 @@ def _length_in(lines: np.ndarray, polys: np.ndarray) -> np.ndarray:
     return out
 
 
+def _length_in_pieces(lines: np.ndarray, owner: np.ndarray, pieces: np.ndarray, n: int) -> np.ndarray:
+    """Length of ``lines`` (each in unit ``owner``) inside interior-disjoint ``pieces``."""
+    out = np.zeros(n)
+    if len(lines) == 0 or len(pieces) == 0:
+        return out
+    ql, qp = shapely.STRtree(pieces).query(lines, predicate="intersects")
+    if len(qp):
+        np.add.at(out, owner[ql], shapely.length(shapely.intersection(lines[ql], pieces[qp])))
+    return out
+
+
 @dataclass
 class AccessResult:
     """Network reach and coverage at one distance, beside the straight-line circles.
@@ -286,6 +297,7 @@ class AccessResult:
     overall: dict
     settings: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ceiling_cov: CoverageResult | None = None
 
     @property
     def reached_length_m(self) -> float:
@@ -339,6 +351,7 @@ def compute_access(
     residential: gpd.GeoDataFrame | None = None,
     population=None,
     quad_segs: int = 64,
+    ceiling: CoverageResult | None = None,
 ) -> tuple[list[AccessResult], SnappedFacilities]:
     """Network service areas and coverage of ``units`` at each distance in ``max_m``.
 
@@ -360,6 +373,9 @@ def compute_access(
         Land mask: units (and so the service areas) are clipped to it.
     residential, population :
         As for :func:`futiangis.coverage.compute_coverage`.
+    ceiling : CoverageResult, optional
+        The whole network buffered by ``trim_m`` over the same units, when already
+        computed (it is the same for every theme); computed here otherwise.
 
     Returns
     -------
@@ -390,10 +406,15 @@ def compute_access(
     net = snapped.network
     unit_geoms = units.geometry.to_numpy()
     edge_geoms = net.edges.geometry.to_numpy()
-    network_len = _length_in(edge_geoms, unit_geoms)
-    # the most the network can cover at this trim (every edge reached): the ceiling
-    ceiling = (compute_coverage(net.edges, units, radius_m=trim_m, quad_segs=quad_segs,
-                                residential=residential) if trim_m > 0 else None)
+    # the network clipped to each unit, once: lengths per unit and inside the circles
+    qu, qe = shapely.STRtree(edge_geoms).query(unit_geoms, predicate="intersects")
+    unit_edges = shapely.intersection(edge_geoms[qe], unit_geoms[qu])
+    network_len = np.bincount(qu, weights=shapely.length(unit_edges), minlength=len(unit_geoms))
+    # the most the network can cover at this trim (every edge reached): the ceiling; it
+    # does not depend on the facilities (the snap splits change no geometry)
+    if ceiling is None and trim_m > 0:
+        ceiling = compute_coverage(network.edges, units, radius_m=trim_m, quad_segs=quad_segs,
+                                   residential=residential)
     results = []
     for d in distances:
         reached = reached_segments(net, node_cost, d)
@@ -406,8 +427,7 @@ def compute_access(
         straight = compute_coverage(facilities, units, radius_m=d, quad_segs=quad_segs,
                                     residential=residential, population=population)
         reached_len = _length_in(reached.geometry.to_numpy(), unit_geoms)
-        circles_len = _length_in(shapely.intersection(edge_geoms, straight.service_area),
-                                 unit_geoms)
+        circles_len = _length_in_pieces(unit_edges, qu, straight.service_pieces, len(unit_geoms))
         table = net_cov.units.copy()
         table["straight_covered_m2"] = straight.units["covered_m2"].to_numpy()
         table["straight_coverage"] = straight.units["coverage"].to_numpy()
@@ -440,5 +460,6 @@ def compute_access(
                       "land_mask": land is not None, **snapped.summary(),
                       "network": {k: v for k, v in net.settings.items()},
                       "network_label": net.label},
+            ceiling_cov=ceiling,
         ))
     return results, snapped

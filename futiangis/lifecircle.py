@@ -212,6 +212,7 @@ def run_access(
     residential: gpd.GeoDataFrame | None = None,
     population=None,
     settings: AccessSettings | None = None,
+    ceiling=None,
 ) -> AccessRun:
     """Network access for a theme with the configured (or given) settings and layers.
 
@@ -237,7 +238,7 @@ def run_access(
         network, counted, units, max_m=distances, trim_m=trim,
         max_snap_m=settings.max_snap_m if max_snap_m is None else float(max_snap_m),
         count_snap_distance=settings.count_snap_distance, land=land, residential=residential,
-        population=population, quad_segs=quad_segs)
+        population=population, quad_segs=quad_segs, ceiling=ceiling)
     illustrative = S.is_illustrative(facilities) or "illustrative" in network.label.lower() \
         or "derived" in network.label.lower()
     notes = [f"{THEME_LAYER[theme]}: {note}.",
@@ -335,15 +336,20 @@ def run_lifecircle(
     if subdistricts is None:
         notes.append("No subdistricts (街道) layer shipped or given: per-街道 table omitted.")
     distances = [c.distance_m for c in settings.circles]
-    runs, sub_runs = {}, {}
+    runs: dict[str, AccessRun] = {}
+    sub_runs: dict[str, AccessRun] = {}
+    ceiling = sub_ceiling = None  # the whole network buffered: the same for every theme
     for theme in settings.themes:
         fac = (facilities or {}).get(theme)
         runs[theme] = run_access(theme, config, network=network, units=units, facilities=fac,
-                                 max_m=distances, trim_m=trim_m, land=land, settings=settings)
+                                 max_m=distances, trim_m=trim_m, land=land, settings=settings,
+                                 ceiling=ceiling)
+        ceiling = runs[theme].results[0].ceiling_cov
         if subdistricts is not None:
             sub_runs[theme] = run_access(theme, config, network=network, units=subdistricts,
                                          facilities=fac, max_m=distances, trim_m=trim_m,
-                                         land=land, settings=settings)
+                                         land=land, settings=settings, ceiling=sub_ceiling)
+            sub_ceiling = sub_runs[theme].results[0].ceiling_cov
         notes += [n for n in runs[theme].notes if n not in notes]
     return LifeCircleResult(
         circles=settings.circles, themes=settings.themes, runs=runs,
