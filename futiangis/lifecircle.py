@@ -269,6 +269,7 @@ class LifeCircleResult:
     reach_share: float
     standard: str
     notes: list[str] = field(default_factory=list)
+    network: StreetNetwork | None = None
 
     def to_dict(self) -> dict:
         """Plain data for JSON."""
@@ -355,4 +356,4 @@ def run_lifecircle(
         circles=settings.circles, themes=settings.themes, runs=runs,
         units=_circle_table(runs, settings.circles, settings.reach_share),
         subdistricts=_circle_table(sub_runs, settings.circles, settings.reach_share) if sub_runs else None,
-        reach_share=settings.reach_share, standard=settings.standard, notes=notes)
+        reach_share=settings.reach_share, standard=settings.standard, notes=notes, network=network)

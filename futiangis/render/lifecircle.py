@@ -56,11 +56,17 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5,
                        provenance=dict(district.attrs.get("provenance", {})), interactive=False)]
+    if network_lines is None and getattr(lc, "network", None) is not None:
+        network_lines = lc.network.edges[[S.EDGE_ID, S.LINE_ID, S.LENGTH_M, "geometry"]].copy()
+        network_lines.insert(0, S.ID, network_lines[S.EDGE_ID].astype(str))
+        network_lines.attrs["provenance"] = {"source": lc.network.label,
+                                             "accuracy_class": "illustrative"}
     if network_lines is not None:
         prov = dict(network_lines.attrs.get("provenance", {}))
         specs.append(LayerSpec(
             "network", network_lines, "步行网络（派生，粗略）", "Walking network (derived, coarse)",
-            "基础", "Base", fields=(Field(S.ID, "编号", "ID"), Field("origin", "来源", "Origin")),
+            "基础", "Base", fields=(Field(S.LINE_ID, "线路", "Line"),
+                                   Field(S.LENGTH_M, "长度", "Length", "length_m")),
             color="#495057", fill=False, weight=1.2, provenance=prov))
     # units: number of themes reached per circle
     table = lc.units.set_index(S.ID)
@@ -78,7 +84,8 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
                     Field("reached", "达到的主题", "Themes")),
             colors=colors, fill_opacity=0.6, weight=0.6, show=(i == len(lc.circles) - 1),
             provenance=dict(units.attrs.get("provenance", {})),
-            legend=LegendSection(f"{c.name_zh}（{c.distance_m:g} m）", f"{c.minutes}-min circle",
+            legend=None if i < len(lc.circles) - 1 else LegendSection(
+                "达到的主题数（各生活圈同色）", "Themes reached (same colours for every circle)",
                                  tuple(LegendEntry(COUNT_COLORS[k], f"{k} / {n_themes}",
                                                    f"{k} of {n_themes}", "fill")
                                        for k in range(n_themes + 1) if k < len(COUNT_COLORS)))))
