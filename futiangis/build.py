@@ -8,9 +8,12 @@ Steps, each a plain function:
 2. :func:`compute_build_stats` — one call per theme into the analysis modules
    (:func:`futiangis.targets.run_target_accounting`,
    :func:`futiangis.coverage.run_coverage`, :func:`futiangis.terrain.run_terrain`);
-3. :func:`theme_specs` — the five maps as data (:mod:`futiangis.render.themes`);
-4. :func:`build_maps` — renders every page (and a PNG per theme) plus ``index.html`` into
-   a staging folder and swaps it into place with :func:`futiangis.io.atomic_output_dir`:
+3. :func:`theme_specs` — the theme maps as data, one per registered theme
+   (:mod:`futiangis.render.registry`; adding a page is one decorated function);
+4. :func:`build_maps` — renders every page (and a PNG per theme) plus ``index.html``
+   (Jinja2 template ``futiangis/templates/index.html.j2``, autoescaped) into a staging
+   folder, with every script and style in one shared ``assets/`` folder (or inlined with
+   ``offline``), and swaps it into place with :func:`futiangis.io.atomic_output_dir`:
    a build that fails leaves the previous maps untouched.
 """
 from __future__ import annotations
@@ -29,16 +32,11 @@ from .config import Config
 from .io import atomic_output_dir, read_catalog, write_bytes_atomic, write_text_atomic
 from .io.outputs import check_output_dir
 from .load import load_shipped_layer
-from .render import page_html
 from .render.basemaps import DEFAULT_BASEMAP, Basemap, get_basemap
-from .render.maps import MapSpec, make_map, page_stats
-from .render.offline import external_references
-from .render.popups import bilingual, esc
+from .render.model import MapSpec
+from .render.popups import bilingual
+from .render.registry import ThemeContext, registered_themes
 from .render.tables import Column, table_html
-from .render.themes import (
-    charging_spec, cbd_renewal_spec, coverage_panel_html, overview_spec, parks_spec,
-    slow_bike_spec, targets_table_html,
-)
 
 __all__ = [
     "BuildStats",
@@ -54,7 +52,8 @@ __all__ = [
 ]
 
 REQUIRED_LAYERS = ("district", "units")
-THEME_LAYERS = ("cbd_zones", "renewal_sites", "parks", "slow_routes", "charging_stations", "bike_stations")
+THEME_LAYERS = ("cbd_zones", "renewal_sites", "parks", "slow_routes", "charging_stations", "bike_stations",
+                "subdistricts")
 COVERAGE_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
 
 #: written into every output folder (and committed as maps/README.md), so a build that
@@ -69,8 +68,11 @@ files elsewhere. Open `index.html`. The numbers behind the maps are in
 `reports/targets/` (CSV, XLSX, Markdown, chart) and `data/` (coverage gap polygons as
 GeoPackage in EPSG:4547, coverage by unit and route gradients as CSV).
 
-    futiangis build                      # maps/ from the shipped layers (OpenStreetMap tiles)
-    futiangis build --offline --basemap none --out /media/usb/maps   # for a laptop without network
+    futiangis build                      # maps/ from the shipped layers; scripts in maps/assets/
+    futiangis build --offline --out /media/usb/maps   # every page one self-contained file
+
+Every page has a basemap switcher (none, OpenStreetMap, CartoDB, Esri, Tianditu with
+TIANDITU_KEY, Gaode); it opens with no basemap, so it works without a network.
 
 See docs/maps.md.
 """
@@ -85,6 +87,8 @@ class BuildStats:
     park_radii: pd.Series | None = None
     gradients: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    #: per registered theme, what its ``compute`` step returned
+    themes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,7 +131,10 @@ def load_build_layers(config: Config) -> tuple[dict[str, gpd.GeoDataFrame | None
     for kind in THEME_LAYERS:
         if kind not in catalog:
             layers[kind] = None
-            notes.append(f"layer {kind!r} is not in {config.layers_dir}: maps drawn without it.")
+            if kind == "subdistricts":  # optional: 街道 outlines when a layer is shipped
+                continue
+            notes.append(f"layer {kind!r} is not shipped (layers folder {Path(config.layers_dir).name}/): "
+                         "maps drawn without it.")
             continue
         layers[kind] = load_shipped_layer(kind, config=config)
     return layers, notes
@@ -156,7 +163,8 @@ def compute_build_stats(config: Config, layers: Mapping[str, gpd.GeoDataFrame | 
             stats.notes.append(f"{kind} not shipped: no {theme} coverage.")
             continue
         stats.coverage[theme] = coverage.run_coverage(
-            theme, config, units=layers["units"], facilities=layers[kind], district=layers["district"])
+            theme, config, units=layers["units"], facilities=layers[kind], district=layers["district"],
+            project_masks=True)
     if layers.get("parks") is not None:
         rules = config.section("coverage").get("parks", {}).get("radii")
         if rules:
@@ -173,6 +181,9 @@ def compute_build_stats(config: Config, layers: Mapping[str, gpd.GeoDataFrame | 
         result = terrain.run_terrain(config, routes=layers["slow_routes"], parks=parks)
         stats.gradients = result.routes
         stats.notes.extend(result.notes)
+    for theme in registered_themes():
+        if theme.compute is not None:
+            stats.themes[theme.key] = theme.compute(config, layers)
     return stats
 
 
@@ -212,48 +223,23 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
 # ---------------------------------------------------------------------------------------
 # 3. the maps as data
 # ---------------------------------------------------------------------------------------
-def _threshold(config: Config, theme: str, default: float) -> float:
-    return float(config.section("coverage").get(theme, {}).get("threshold", default))
-
-
 def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], stats: BuildStats, *,
                 lang: str = "zh") -> list[MapSpec]:
-    """The five theme maps, in index order."""
-    max_grade = float(config.section("terrain").get("cycling_max_grade_pct", 4.0))
-    return [
-        overview_spec(layers, lang=lang),
-        cbd_renewal_spec(layers, stats.targets, lang=lang),
-        parks_spec(layers, stats.coverage.get("parks"), _threshold(config, "parks", 0.8),
-                   radii=stats.park_radii, lang=lang),
-        slow_bike_spec(layers, stats.coverage.get("bike"), stats.gradients, _threshold(config, "bike", 0.8),
-                       max_grade_pct=max_grade, lang=lang),
-        charging_spec(layers, stats.coverage.get("charging"), _threshold(config, "charging", 1.0), lang=lang),
-    ]
+    """One map per registered theme (:mod:`futiangis.render.registry`), in index order."""
+    specs = []
+    for theme in registered_themes():
+        ctx = ThemeContext(config, layers, stats, lang, stats.themes.get(theme.key))
+        spec = theme.build(ctx)
+        if spec is None:
+            stats.notes.append(f"theme {theme.key!r}: its layers are not shipped, no page.")
+            continue
+        specs.append(spec)
+    return specs
 
 
 # ---------------------------------------------------------------------------------------
 # 4. pages
 # ---------------------------------------------------------------------------------------
-_INDEX_CSS = """
-body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
- margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
-h1{font-size:22px;margin-bottom:2px} h1 small{font-size:14px;color:#555;font-weight:normal;display:block}
-h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:3px;margin-top:28px}
-.ft-illus{background:#fff3cd;color:#7a5200;border:1px solid #e0c36a;padding:6px 10px;border-radius:4px}
-.maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:14px}
-.card{border:1px solid #ddd;border-radius:6px;padding:10px}
-.card img{width:100%;border:1px solid #eee}
-.card h3{margin:4px 0;font-size:15px}
-.ft-table{border-collapse:collapse;font-size:13px;margin:6px 0}
-.ft-table th,.ft-table td{border-bottom:1px solid #e2e2e2;padding:3px 8px;text-align:left}
-.ft-table td.num{text-align:right;white-space:nowrap}
-.ft-table td{unicode-bidi:isolate}
-.ft-bar{position:absolute;left:0;top:0;height:100%;background:#2b8a3e}
-.ft-bar-bg{position:relative;display:inline-block;width:60px;height:9px;background:#e9ecef;vertical-align:middle}
-.ft-prov,.note{color:#666;font-size:12px}
-"""
-
-
 def _coverage_by_unit(units: gpd.GeoDataFrame, coverage: Mapping[str, Any], lang: str) -> str:
     table = pd.DataFrame({S.ID: units[S.ID].to_numpy(),
                           "name": [bilingual(a, b, lang) for a, b in zip(units[S.NAME_ZH], units[S.NAME_EN])]})
@@ -266,67 +252,69 @@ def _coverage_by_unit(units: gpd.GeoDataFrame, coverage: Mapping[str, Any], lang
     return table_html(table, tuple(cols), lang=lang)
 
 
-def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
-               config: Config, *, lang: str, pages: list[dict], notes: list[str], basemap: Basemap,
-               offline: bool, downloads: list[str] = ()) -> str:
-    """The landing page: links to the maps and figures, key tables, provenance (escaped)."""
-    h = []
-    title = bilingual("福田区空间规划地图", "Futian District planning maps", lang)
-    h.append(f"<!DOCTYPE html><html lang=\"{'en' if lang == 'en' else 'zh-CN'}\"><head><meta charset=\"utf-8\">"
-             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{esc(title)}</title>"
-             f"<style>{_INDEX_CSS}</style></head><body>")
-    h.append(f"<h1>{esc('福田区空间规划地图')}<small>{esc('Futian District planning maps — futiangis build')}</small></h1>")
-    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    h.append(f"<p class=\"note\">{esc(bilingual('生成时间', 'Built', lang))}: {esc(built)} · "
-             f"{esc(bilingual('底图', 'Basemap', lang))}: {esc(bilingual(basemap.title_zh, basemap.title_en, lang))}"
-             f"{' · ' + esc(bilingual('离线页面', 'offline pages', lang)) if offline else ''}</p>")
-    if any(s.has_illustrative for s in specs):
-        h.append('<p class="ft-illus">' + esc(bilingual(
-            "注意：CBD 扩展片区、城市更新单元、公园、慢行线路和公共自行车站为示意数据（非官方），仅用于演示方法；相关数字不代表实际情况。",
-            "Note: the CBD zones, renewal sites, parks, slow routes and bike stations are illustrative "
-            "(not official) data that demonstrate the method; figures based on them are not the real situation.",
-            lang, sep=" / ")) + "</p>")
-    h.append(f"<h2>{esc(bilingual('地图', 'Maps', lang))}</h2><div class=\"maps\">")
-    for spec, page in zip(specs, pages):
-        img = f'<a href="{esc(page["png"])}"><img src="{esc(page["png"])}" alt="{esc(spec.title(lang))}"></a>' if page.get("png") else ""
-        h.append(f'<div class="card"><h3><a href="{esc(page["html"])}">{esc(spec.title(lang))}</a></h3>{img}'
-                 f"<p>{esc(spec.summary_zh)}<br><span class=\"note\">{esc(spec.summary_en)}</span></p></div>")
-    h.append("</div>")
-    if stats.targets is not None:
-        h.append(f"<h2>{esc(bilingual('目标进度', 'Target progress', lang))}</h2>")
-        h.append(targets_table_html(stats.targets.targets, lang=lang))
-        if getattr(stats.targets, "illustrative", False):
-            h.append(f"<p class=\"ft-prov\">{esc(bilingual('基于示意数据', 'Based on illustrative data', lang))}</p>")
-    if stats.coverage:
-        h.append(f"<h2>{esc(bilingual('服务覆盖', 'Service coverage', lang))}</h2>")
-        names = {"parks": ("公园", "Parks"), "charging": ("公共充电", "EV charging"), "bike": ("公共自行车", "Public bikes")}
-        for theme, result in stats.coverage.items():
-            zh, en = names.get(theme, (theme, theme))
-            h.append(f"<h3>{esc(bilingual(zh, en, lang))}</h3>" + coverage_panel_html(result, lang=lang))
-        h.append(f"<h2>{esc(bilingual('各单元覆盖率', 'Coverage by unit', lang))}</h2>")
-        h.append(_coverage_by_unit(layers["units"], stats.coverage, lang))
-    if downloads:
-        h.append(f"<h2>{esc(bilingual('数据下载', 'Downloads', lang))}</h2><ul>"
-                 + "".join(f'<li><a href="{esc(d)}">{esc(d)}</a></li>' for d in downloads) + "</ul>")
-    h.append(f"<h2>{esc(bilingual('数据来源', 'Data sources', lang))}</h2>")
-    prov_rows = []
+def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str) -> str:
+    rows = []
     seen: set[int] = set()
     for kind, frame in layers.items():
         if frame is None or id(frame) in seen:
             continue
         seen.add(id(frame))
         p = frame.attrs.get("provenance", {})
-        prov_rows.append({"kind": kind, "title": bilingual(p.get("title_zh", ""), p.get("title_en", ""), lang),
-                          "n": len(frame), "source": p.get("source", ""), "licence": p.get("licence", ""),
-                          "accuracy": f"{p.get('accuracy_class', '')} ±{p.get('accuracy_m', '?')} m"})
-    prov = pd.DataFrame(prov_rows)
-    h.append(table_html(prov, (Column("kind", "图层", "Layer"), Column("title", "名称", "Title"),
-                               Column("n", "要素数", "Features", "int"), Column("accuracy", "精度", "Accuracy"),
-                               Column("source", "来源", "Source"), Column("licence", "许可", "Licence")), lang=lang))
-    if notes:
-        h.append(f"<h2>{esc(bilingual('说明', 'Notes', lang))}</h2><ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
-    h.append("</body></html>")
-    return "".join(h)
+        rows.append({"kind": kind, "title": bilingual(p.get("title_zh", ""), p.get("title_en", ""), lang),
+                     "n": len(frame), "source": p.get("source", ""), "licence": p.get("licence", ""),
+                     "accuracy": f"{p.get('accuracy_class', '')} ±{p.get('accuracy_m', '?')} m"})
+    return table_html(pd.DataFrame(rows), (
+        Column("kind", "图层", "Layer"), Column("title", "名称", "Title"), Column("n", "要素数", "Features", "int"),
+        Column("accuracy", "精度", "Accuracy"), Column("source", "来源", "Source"), Column("licence", "许可", "Licence")),
+        lang=lang)
+
+
+def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
+               config: Config, *, lang: str, pages: list[dict], notes: list[str], basemap: Basemap,
+               offline: bool, downloads: list[str] = ()) -> str:
+    """The landing page (Jinja2 template, autoescaped): links to the maps and figures,
+    the target and coverage verdicts, downloads, provenance and notes."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    from .render.themes import _targets_note, coverage_panel_html, targets_table_html
+
+    def b(zh: str, en: str) -> str:
+        return bilingual(zh, en, lang)
+
+    sections = []
+    if stats.targets is not None:
+        deadlines = {k: str(v) for k, v in (getattr(stats.targets, "deadlines", None) or {}).items()}
+        html = targets_table_html(stats.targets.targets, lang=lang, deadlines=deadlines,
+                                  note=_targets_note(stats.targets.targets, lang))
+        sections.append({"title": b("目标进度", "Target progress"), "parts": [
+            {"html": Markup(html), "note": b("基于示意数据", "Based on illustrative data")
+             if getattr(stats.targets, "illustrative", False) else ""}]})
+    if stats.coverage:
+        names = {"parks": ("公园", "Parks"), "charging": ("公共充电", "EV charging"), "bike": ("公共自行车", "Public bikes")}
+        parts = [{"title": b(*names.get(theme, (theme, theme))), "html": Markup(coverage_panel_html(result, lang=lang))}
+                 for theme, result in stats.coverage.items()]
+        sections.append({"title": b("服务覆盖", "Service coverage"), "parts": parts})
+        sections.append({"title": b("各单元覆盖率", "Coverage by unit"),
+                         "parts": [{"html": Markup(_coverage_by_unit(layers["units"], stats.coverage, lang))}]})
+    cards = [{"html": page["html"], "png": page.get("png"), "title": spec.title(lang),
+              "summary_zh": spec.summary_zh, "summary_en": spec.summary_en} for spec, page in zip(specs, pages)]
+    illustrative = b(
+        "注意：CBD 扩展片区、城市更新单元、公园、慢行线路和公共自行车站为示意数据（非官方），仅用于演示方法；相关数字不代表实际情况。",
+        "Note: the CBD zones, renewal sites, parks, slow routes and bike stations are illustrative "
+        "(not official) data that demonstrate the method; figures based on them are not the real situation.",
+    ) if any(s.has_illustrative for s in specs) else ""
+    env = Environment(loader=PackageLoader("futiangis", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("index.html.j2").render(
+        lang=lang, title=b("福田区空间规划地图", "Futian District planning maps"),
+        built=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), built_label=b("生成时间", "Built"),
+        basemap=b(basemap.title_zh, basemap.title_en), basemap_label=b("打开时的底图（可在地图中切换）", "Basemap on opening (switch it on the map)"),
+        offline=offline, offline_label=b("单文件离线页面", "single-file offline pages"),
+        illustrative=illustrative, maps_label=b("地图", "Maps"), cards=cards, sections=sections,
+        downloads=list(downloads), downloads_label=b("数据下载", "Downloads"),
+        sources=Markup(_provenance_table(layers, lang)), sources_label=b("数据来源", "Data sources"),
+        notes=notes, notes_label=b("说明", "Notes"),
+    )
 
 
 def output_protected_paths(config: Config) -> list[tuple[Path, str]]:
@@ -359,9 +347,11 @@ def build_maps(
         previous futiangis output (it holds ``.futiangis-output``), unless ``force``.
         Never the layers folder, the config's folder or a parent of either.
     offline : bool
-        Inline every script and style (pages work without a network).
+        Inline every script and style: each page is one self-contained file. Without
+        it, pages share the scripts and styles in ``assets/`` (no CDN either way).
     basemap : str
-        ``osm`` (default), ``cartodb``, ``esri``, ``tianditu``, ``gaode`` or ``none``.
+        The basemap selected on opening: ``none`` (default: no network needed), ``osm``,
+        ``cartodb``, ``esri``, ``tianditu`` or ``gaode``; every page can switch.
     lang : {"zh", "en"}
         Language shown first.
     tianditu_key : str, optional
@@ -379,28 +369,35 @@ def build_maps(
     if lang not in ("zh", "en"):
         from .errors import ConfigError
         raise ConfigError(f"--lang {lang!r}: use zh or en.")
+    from .render import page_html
+    from .render.maps import make_map, page_stats
+    from .render.offline import ASSETS_DIR, external_references, localize_assets
+
     base = get_basemap(basemap, tianditu_key=tianditu_key)
     out = Path(out_dir) if out_dir is not None else config.maps_dir
     protected = output_protected_paths(config)
     check_output_dir(out, force=force, protected=protected)  # refuse before the slow part
     layers, notes = load_build_layers(config)
     stats = compute_build_stats(config, layers)
-    notes = notes + stats.notes
     specs = theme_specs(config, layers, stats, lang=lang)
-    if offline and base.has_tiles:
-        notes.append(f"--offline with basemap {base.name!r}: scripts are inlined but tiles still need "
-                     "the network; use --basemap none for a laptop without one.")
+    notes = notes + stats.notes
+    if not tianditu_key:
+        notes.append("Tianditu (天地图) is not in the basemap switcher: set TIANDITU_KEY to add it.")
     pages: list[dict] = []
+    taken: dict[str, str] = {}
+    assets: dict[str, str] = {}
     with atomic_output_dir(out, force=force, protected=protected) as staging:
         for spec in specs:
-            m = make_map(spec, basemap=base, lang=lang)
+            m = make_map(spec, basemap=base, lang=lang, tianditu_key=tianditu_key)
             html = page_html(m, offline=offline)
-            if offline:
-                leftover = external_references(html)
-                if leftover:
-                    from .errors import OutputError
-                    raise OutputError(f"{spec.key}.html would load {leftover[0]!r} from the network; "
-                                      "report this as a futiangis bug.")
+            if not offline:
+                html, files = localize_assets(html, taken=taken)
+                assets.update(files)
+            leftover = external_references(html)
+            if leftover:
+                from .errors import OutputError
+                raise OutputError(f"{spec.key}.html would load {leftover[0]!r} from the network; "
+                                  "report this as a futiangis bug.")
             write_text_atomic(html, staging / f"{spec.key}.html")
             page = {"key": spec.key, "html": f"{spec.key}.html", "bytes": len(html.encode("utf-8")),
                     "title_zh": spec.title_zh, "title_en": spec.title_en, "layers": page_stats(m)}
@@ -409,11 +406,14 @@ def build_maps(
                 write_bytes_atomic(render_static_png(spec, lang=lang), staging / f"{spec.key}.png")
                 page["png"] = f"{spec.key}.png"
             pages.append(page)
+        for name, text in sorted(assets.items()):
+            write_text_atomic(text, staging / ASSETS_DIR / name)
         downloads = [p.relative_to(staging).as_posix() for p in write_build_data(stats, layers, staging)]
         write_text_atomic(index_html(specs, stats, layers, config, lang=lang, pages=pages, notes=notes,
                                      basemap=base, offline=offline, downloads=downloads),
                           staging / "index.html")
         summary = {"offline": offline, "basemap": base.name, "lang": lang, "pages": pages,
+                   "assets": {name: len(text.encode("utf-8")) for name, text in sorted(assets.items())},
                    "downloads": downloads, "notes": notes}
         write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=1, default=str), staging / "build.json")
         write_text_atomic(MAPS_README, staging / "README.md")

@@ -160,9 +160,18 @@ _SCHEMAS = [
         description="statistical units (traffic analysis zones clipped to Futian)",
     ),
     LayerSchema(
+        "subdistricts",
+        POLYGONS,
+        _common() + (FieldSpec("stats_code", "str", required=False, nullable=True),
+                     FieldSpec("note", "str", required=False, nullable=True)),
+        description="街道 (subdistrict) polygons, land only",
+    ),
+    LayerSchema(
         "charging_stations",
         POINTS,
-        _common() + (FieldSpec(PILES, "int", minimum=0, description="number of charging piles"),),
+        _common() + (FieldSpec(PILES, "int", minimum=0, description="number of charging piles"),
+                     FieldSpec(OUTSIDE_DISTRICT, "bool", required=False, nullable=True,
+                               description="station beyond the district boundary (serves land inside)")),
         description="public EV charging stations",
     ),
     LayerSchema(

@@ -8,6 +8,8 @@ demand before and after, overall, per unit and per 街道.
 """
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -207,6 +209,9 @@ def _radius(theme: str, config: Config, radius_m: float | None, settings: Mappin
     if "new_radius_m" in settings:
         return float(settings["new_radius_m"])
     cov = config.section("coverage").get(theme, {})
+    if "radius_m" not in cov and "spacing_m" in cov:
+        # the coverage rule (issue 12): stations `spacing_m` apart on a square grid cover to spacing/√2
+        return float(cov["spacing_m"]) / math.sqrt(2.0)
     if "radius_m" not in cov:
         raise ConfigError(
             f"{config.path}: no radius for new {theme} sites; set [siting.{theme}] new_radius_m "
@@ -217,7 +222,10 @@ def _radius(theme: str, config: Config, radius_m: float | None, settings: Mappin
 def _existing_radii(theme: str, existing: gpd.GeoDataFrame, config: Config, radius: float,
                     override: bool):
     if theme == "parks" and not override and not existing.empty:
-        return park_radii(existing, config.section("coverage").get("parks", {}).get("radii", ()))
+        parks = config.section("coverage").get("parks", {})
+        # GB/T 50563-2010 sizes; parks too small or not public park green space get NaN (not counted)
+        return park_radii(existing, parks.get("radii", ()),
+                          exclude_classes=tuple(parks.get("exclude_classes", ("nature_reserve",))))
     return radius
 
 

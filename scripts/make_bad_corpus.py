@@ -77,6 +77,7 @@ def _attrs(kind: str, i: int) -> dict:
         "network": {},
         "arterial_network": {"origin": "traffic_zone_edge"},
         "metro_stations": {"lines": "1"},
+        "subdistricts": {},
         "bike_demand": {"trip_ends": 5 + i},
     }[kind]
     return {**base, **extra}
@@ -430,6 +431,23 @@ def build(out: Path) -> None:
          message=r"geojson_arterial_polygon\.geojson: feature art_2: geometry is Polygon",
          fix="Give road centrelines, not road-surface polygons (export the centreline layer).",
          description="a road-surface polygon in a centreline layer")
+
+    g = _layer("subdistricts", 2).drop(columns=["name_en"]).to_crs(4326)
+    _write(g, out / "geojson_subdistricts_no_name_en.geojson")
+    case("subdistricts_missing_name_en", file="geojson_subdistricts_no_name_en.geojson", reader="GeoJSON",
+         kind="subdistricts", outcome="error", code="missing_field",
+         message=r"geojson_subdistricts_no_name_en\.geojson: field 'name_en': required field is missing",
+         fix="Add a name_en column with the English 街道 names.",
+         description="街道 polygons without their English names")
+
+    g = _layer("renewal_sites", 2)
+    g["completed_date"] = ["2015-06-30", "2015-13-45"]
+    _write(g.to_crs(4326), out / "geojson_bad_milestone_date.geojson")
+    case("renewal_bad_milestone_date", file="geojson_bad_milestone_date.geojson", reader="GeoJSON",
+         kind="renewal_sites", outcome="error", code="wrong_type",
+         message=r"geojson_bad_milestone_date\.geojson: feature ren_2: field 'completed_date': value '2015-13-45' is not a valid date",
+         fix="Write milestone dates as YYYY-MM-DD (or a year, read as 31 December).",
+         description="a milestone date that is not a calendar date")
 
     g = _layer("metro_stations", 3).drop(columns=["name_zh"]).to_crs(4326)
     _write(g, out / "geojson_metro_no_name.geojson")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import fiona
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -113,15 +114,20 @@ def test_build_writes_the_numbers_behind_the_maps(project):
 
     root, _, _ = project
     out = root / "out"
-    # one 900 m circle wholly inside the 2 km square, centred on the four units' corner:
-    # each 1 km² unit holds a quarter of it, π·900²/4 = 636,173 m² (the 256-gon is 0.01 % less)
+    # one 900 m circle wholly inside the 2 km square, centred on the four units' corner; the
+    # 0.9 km rule applies within its scope, the core zone (the west half, x < 1000: units u1, u3):
+    # u1 and u3 each hold a quarter of it, π·900²/4 = 636,173 m² (the 256-gon is 0.01 % less);
+    # u2 and u4 have no land in the scope (coverage n/a)
     table = pd.read_csv(out / "data" / "coverage_by_unit.csv", encoding="utf-8-sig")
     assert list(table["id"]) == ["u1", "u2", "u3", "u4"]
-    assert table["charging_covered_m2"].to_numpy() == pytest.approx([math.pi * 900**2 / 4] * 4, rel=2e-4)
-    assert table["charging_coverage"].to_numpy() == pytest.approx([math.pi * 0.81 / 4] * 4, rel=2e-4)
+    q = math.pi * 900**2 / 4
+    assert table["charging_covered_m2"].to_numpy() == pytest.approx([q, 0.0, q, 0.0], rel=2e-4, abs=1e-6)
+    cov = table["charging_coverage"].to_numpy()
+    assert cov[[0, 2]] == pytest.approx([math.pi * 0.81 / 4] * 2, rel=2e-4)
+    assert np.isnan(cov[[1, 3]]).all()
     gaps = gpd.read_file(out / "data" / "charging_gaps.gpkg")
     assert gaps.crs.to_epsg() == 4547
-    assert gaps.area.sum() == pytest.approx(4_000_000 - math.pi * 900**2, rel=2e-4)
+    assert gaps.area.sum() == pytest.approx(2_000_000 - 2 * q, rel=2e-4)
     targets = pd.read_csv(out / "reports" / "targets" / "targets.csv", encoding="utf-8-sig").set_index("id")
     assert targets.loc["industrial_space", "achieved"] == pytest.approx(100_000)
     sheet = load_workbook(out / "reports" / "targets" / "target_report.xlsx").sheetnames
@@ -134,12 +140,15 @@ def test_index_shows_target_and_coverage_numbers(project):
     root, _, _ = project
     index = (root / "out" / "index.html").read_text(encoding="utf-8")
     # one site completed in 2015 (the target period) with 100,000 m² new GFA against 1,000,000 m²
-    assert "100,000 m²（10.00 万㎡）" in index
+    assert "10.00 万㎡" in index and "100.00 万㎡" in index  # achieved, goal
     assert "10.0 %" in index
-    # a 900 m circle wholly inside a 4 km² district: pi * 900^2 / 4e6 = 63.6 %
-    expected = math.pi * 900 ** 2 / 4_000_000
+    # verdict and margin: 100,000 - 1,000,000 m² = -900,000 m² = -90 万㎡
+    assert "未达标" in index and "−90.00 万㎡" in index
+    # charging: half the 900 m circle in the 2 km² core: (pi * 900^2 / 2) / 2e6 = 63.6 %; the two
+    # core units (1 km² each) hold a quarter each: (pi * 900^2 / 4) / 1e6 = 63.6 % too
+    expected = math.pi * 900 ** 2 / 2 / 2_000_000
     assert f"{100 * expected:.1f} %" == "63.6 %"
-    assert index.count("63.6 %") >= 1 + 4  # district panel + the four units in the table
+    assert index.count("63.6 %") >= 1 + 2  # district panel + u1 and u3 (u2, u4: outside the scope)
     assert "示意数据" in index and "illustrative" in index.lower()
 
 
@@ -193,7 +202,11 @@ def test_successful_build_replaces_folder_and_maps_without_theme_layers(tmp_path
     assert "stale.html" not in names
     assert {f"{k}.png" for k in PAGES} <= names
     assert (out / "overview.png").read_bytes()[:4] == b"\x89PNG"
-    assert any("parks" in n and "not in" in n for n in result.notes)
+    assert any("parks" in n and "not shipped" in n for n in result.notes)
+    # no absolute path of this machine in any note, the index or build.json
+    for text in result.notes + [(out / "index.html").read_text(encoding="utf-8"),
+                                (out / "build.json").read_text(encoding="utf-8")]:
+        assert str(tmp_path) not in text
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
 
 

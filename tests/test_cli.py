@@ -43,7 +43,8 @@ def test_layers_lists_all_nine_with_provenance():
     kinds = {row["kind"] for row in doc["layers"]}
     assert kinds == {
         "district", "units", "charging_stations", "dem", "cbd_zones", "renewal_sites", "parks",
-        "slow_routes", "bike_stations", "arterial_network", "metro_stations", "bike_demand",
+        "slow_routes", "bike_stations", "arterial_network", "metro_stations", "subdistricts",
+        "bike_demand",
     }
     for row in doc["layers"]:
         for key in ("file", "count", "crs", "source", "licence", "accuracy_class", "date"):

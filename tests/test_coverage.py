@@ -210,12 +210,64 @@ def test_park_radii_by_size_and_class():
     assert park_radii(parks, rules).tolist() == [300, 400, 1000, 500]
 
 
-def test_park_without_a_matching_rule_is_a_config_error():
-    parks = box_layer([(0, 0, 50, 50)], ids=["tiny"])
-    with pytest.raises(ConfigError, match="tiny"):
-        park_radii(parks, [{"min_area_m2": 10_000, "radius_m": 500}])
+def test_park_below_every_rule_is_not_counted_and_a_rule_needs_a_radius():
+    # GB/T 50563: parks under 2,000 m² are not counted (NaN), not an error
+    parks = box_layer([(0, 0, 30, 50)], ids=["tiny"])
+    assert np.isnan(park_radii(parks, [{"min_area_m2": 2_000, "radius_m": 300}]).iloc[0])
     with pytest.raises(ConfigError, match="no radius_m"):
         park_radii(parks, [{"min_area_m2": 0}])
+
+
+def test_parks_by_the_standard_over_one_unit(config):
+    # 1,500 m² (30 × 50, not counted), 3,000 m² (60 × 50 → 300 m), 2 ha (200 × 100 → 500 m) and a
+    # 2 ha nature reserve (excluded), far apart inside one 20 km square. A buffer of a w × h box
+    # by r covers w·h + 2(w + h)·r + π r² (the 256-gon is 0.01 % short of π r²).
+    units = box_layer([(-10000, -10000, 20000, 20000)], ids=["u"])
+    parks = box_layer([(0, 0, 30, 50), (3000, 0, 60, 50), (-3000, 0, 200, 100), (0, 3000, 200, 100)],
+                      ids=["p1500", "p3000", "p2ha", "reserve"], status=["completed"] * 4,
+                      park_class=["community", "community", "comprehensive", "nature_reserve"])
+    res = run_coverage("parks", config, units=units, facilities=parks, district=units)
+    p3000 = 3000 + 2 * (60 + 50) * 300 + math.pi * 300 ** 2
+    p2ha = 20000 + 2 * (200 + 100) * 500 + math.pi * 500 ** 2
+    assert res.overall["covered_m2"] == pytest.approx(p3000 + p2ha, rel=2e-4)
+    assert res.facilities_count == 2
+    assert res.radius_m["counts"] == {"300": 1, "500": 1}
+    why = dict(zip(res.excluded["id"], res.excluded["reason"]))
+    assert set(why) == {"p1500", "reserve"} and "not public park green space" in why["reserve"]
+    assert res.verdict["verdict"] == "not met" and res.to_dict()["clause"].startswith("GB/T 50563-2010")
+
+
+def test_land_mask_with_water():
+    # a 2 km square unit whose east half is water; one station in the middle, 500 m radius:
+    # the land covered is half the circle, of 2,000,000 m² of land
+    units = box_layer([(0, 0, 2000, 2000)], ids=["u"])
+    water = box_layer([(1000, 0, 1000, 2000)], ids=["w"]).geometry.iloc[0]
+    land = units.geometry.iloc[0].difference(water)
+    res = compute_coverage(stations([(1000, 1000)]), units, radius_m=500, land=land, district=units)
+    half = math.pi * 500 ** 2 / 2
+    assert res.overall["total_m2"] == pytest.approx(2_000_000)
+    assert res.overall["covered_m2"] == pytest.approx(half, rel=2e-4)
+    assert float(res.units["total_m2"].iloc[0]) == pytest.approx(2_000_000)
+    assert "land" in res.denominator
+
+
+def test_facility_outside_the_district_covers_land_inside():
+    # station 200 m east of a 1 km square district, 500 m radius: the circular segment inside is
+    # r² acos(d/r) − d √(r² − d²) with d = 200
+    units = box_layer([(0, 0, 1000, 1000)], ids=["u"])
+    r, d = 500.0, 200.0
+    segment = r * r * math.acos(d / r) - d * math.sqrt(r * r - d * d)
+    res = compute_coverage(stations([(1200, 500)]), units, radius_m=r, district=units)
+    assert res.overall["covered_m2"] == pytest.approx(segment, rel=5e-4)
+
+
+def test_verdict_says_met_by_how_much():
+    from futiangis.coverage import verdict_of
+
+    v = verdict_of(0.85, 0.80, "2015-12-31")
+    assert (v["verdict"], v["verdict_zh"]) == ("met", "达标")
+    assert v["margin_pp"] == pytest.approx(5.0)
+    assert v["text"] == "达标 · met: 85.0 % against ≥ 80 % (5.0 pp ahead) by 2015-12-31"
 
 
 def test_park_polygon_is_buffered_from_its_edge():
@@ -325,7 +377,9 @@ def test_run_coverage_bike_uses_config_radius_and_built_stations(config):
     bikes = stations([(-1000, 0), (1000, 0)], status=["completed", "planned"], docks=[10, 10],
                      illustrative=[True, True])
     today = run_coverage("bike", config, units=units, facilities=bikes, district=units)
-    r = config.section("coverage")["bike"]["radius_m"]
+    # a 300 m spacing on a square grid leaves no point farther than 300 / √2 = 212.1 m
+    r = config.section("coverage")["bike"]["spacing_m"] / math.sqrt(2)
+    assert r == pytest.approx(212.132, abs=1e-3)
     assert today.overall["covered_m2"] == pytest.approx(math.pi * r * r, rel=0.002)
     assert today.facilities_count == 1
     assert today.illustrative and any("ILLUSTRATIVE" in n for n in today.notes)
@@ -368,9 +422,19 @@ def test_shipped_charging_coverage_adds_up(config):
     # units partition the district: their totals add up to it (±0.1 %)
     assert result.units["total_m2"].sum() == pytest.approx(o["total_m2"], rel=0.001)
     assert result.units["covered_m2"].sum() == pytest.approx(o["covered_m2"], rel=0.001)
-    assert (result.units["coverage"].between(0, 1)).all()
-    assert result.facilities_count == 271
+    assert (result.units["coverage"].dropna().between(0, 1)).all()
+    # 271 stations inside Futian and 105 within 2 km outside it (outside_district = true) count
+    layer = _shipped_layer(config, "charging_stations")
+    assert result.facilities_count == len(layer) == 271 + int(layer["outside_district"].sum())
+    # the 0.9 km rule applies within the CBD core (land only): far smaller than the district
+    assert o["total_m2"] < 8e6
     assert not result.illustrative
+
+
+def _shipped_layer(config, kind):
+    from futiangis.load import load_shipped_layer
+
+    return load_shipped_layer(kind, config=config)
 
 
 def test_shipped_parks_planned_covers_at_least_today(config):
@@ -385,9 +449,13 @@ def test_docstring_examples_run():
     import doctest
 
     import futiangis.coverage
+    import futiangis.coverage.compute
+    import futiangis.coverage.radii
+    import futiangis.coverage.result
     import futiangis.zonal
 
-    for module in (futiangis.coverage, futiangis.zonal):
+    for module in (futiangis.coverage, futiangis.coverage.compute, futiangis.coverage.radii,
+                   futiangis.coverage.result, futiangis.zonal):
         failed, attempted = doctest.testmod(module)
         assert attempted > 0 and failed == 0
 

@@ -298,13 +298,13 @@ def test_nothing_executes_in_a_real_browser(hostile_maps, browser_required):
                 page.goto(page_path.as_uri())
                 page.wait_for_load_state("load")
                 shown = page.evaluate(_OPEN_EVERYTHING) if page_path.name != "index.html" else []
-                search = page.locator(".leaflet-control-search input")
+                search = page.locator(".ft-search input")
                 if search.count():
-                    page.locator(".leaflet-control-search .search-button").first.click()
+                    page.locator(".ft-search .ft-search-btn").first.click()
                     for term in ("img", "script", "svg", "长"):
                         search.first.fill(term)
                         page.wait_for_timeout(150)
-                        shown += page.locator(".search-tooltip").all_text_contents()
+                        shown += page.locator(".ft-search-hit").all_text_contents()
                 page.wait_for_timeout(200)
                 assert page.evaluate("window.__pwned") is None, page_path.name
                 assert dialogs == [] and errors == [], (page_path.name, dialogs, errors)

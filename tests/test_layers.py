@@ -49,6 +49,17 @@ def test_illustrative_layers_say_so_in_every_record(layers, kind):
 def test_everything_lies_in_futian(layers):
     district = layers["district"].union_all().buffer(1.0)  # 1 m for rounding at the edge
     for kind, gdf in layers.items():
+        if kind == "subdistricts":  # another source with ±50-150 m edges (see its meta.toml):
+            # every 街道 centred in the district, and < 1.5 % of their land beyond its edge
+            assert gdf.geometry.representative_point().within(district).all()
+            union = gdf.union_all()
+            assert union.difference(district).area < 0.015 * union.area
+            continue
+        if "outside_district" in gdf.columns:  # stations beyond the edge, marked, within 2 km of it
+            out = gdf["outside_district"].fillna(False).astype(bool)
+            assert not gdf.geometry[out].within(district).any()
+            assert gdf.geometry[out].within(district.buffer(2000.0 + 1.0)).all()
+            gdf = gdf[~out]
         inside = gdf.geometry.within(district)
         assert inside.all(), (kind, list(gdf.loc[~inside, "id"]))
 
@@ -70,8 +81,10 @@ def test_units_partition_the_district(layers):
 
 def test_charging_stations_are_the_real_urbanev_futian_set(layers):
     st = layers["charging_stations"]
-    assert len(st) == 271
-    assert int(st["piles"].sum()) == 2478
+    inside = st[~st["outside_district"].astype(bool)]
+    assert len(inside) == 271
+    assert int(inside["piles"].sum()) == 2478
+    assert st.loc[st["outside_district"].astype(bool), "name_en"].str.endswith("(outside Futian)").all()
     assert st["id"].str.startswith("ev_").all()
     assert not st["illustrative"].astype(bool).any()
 
@@ -82,7 +95,14 @@ def test_charging_stations_match_shared_in_futian_flag(layers, shared_data):
 
     ref = gpd.read_file(shared_data / "ev_charging" / "urbanev_stations_inf_raw_wgs84_converted.geojson")
     flagged = set(ref.loc[ref["in_futian"].astype(bool), "station_id"].astype(int))
-    assert set(layers["charging_stations"]["station_id"].astype(int)) == flagged
+    st = layers["charging_stations"]
+    out = st["outside_district"].astype(bool)
+    assert set(st.loc[~out, "station_id"].astype(int)) == flagged
+    # the stations outside: the shared copy's non-Futian stations within 2 km of the district
+    district = layers["district"].union_all()
+    ref = ref.to_crs(4547)
+    near = ref[~ref["in_futian"].astype(bool) & (ref.distance(district) <= 2000.0)]
+    assert set(st.loc[out, "station_id"].astype(int)) == set(near["station_id"].astype(int))
 
 
 def test_dem_covers_the_district_with_plausible_heights(config, layers):

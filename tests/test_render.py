@@ -24,7 +24,7 @@ from futiangis.render.basemaps import get_basemap
 from futiangis.render.legend import LegendEntry, LegendSection, classify, legend_html
 from futiangis.render.geojson import encode_collection, render_geojson, simplify_for_web
 from futiangis.render.maps import LayerSpec, MapSpec, VectorLayer, make_map
-from futiangis.render.offline import external_references, inline_assets
+from futiangis.render.offline import external_references, inline_assets, localize_assets
 from futiangis.render.popups import Field, bilingual, esc, feature_properties, format_area_m2, format_value
 from futiangis.render.static import render_static_png
 from futiangis.render.tables import Column, table_html
@@ -237,8 +237,10 @@ def test_gaode_basemap_shifts_overlays_to_gcj02():
     assert lat1 - lat0 == pytest.approx(-0.0027, abs=1e-4)
     _, _, shift = GEOD.inv(lon0, lat0, lon1, lat1)
     assert 450 < shift < 650
+    # the page itself carries WGS84 and shifts in the browser when Gaode is chosen
+    # (tests/test_browser.py checks the shift in Chromium); it opens on the chosen basemap
     html = page_html(make_map(map_spec(LayerSpec("p", frame, "p", "p")), basemap=get_basemap("gaode")))
-    assert "GCJ-02" in html
+    assert '"basemap":"gaode"' in html and '"datum":"gcj02"' in html
 
 
 # ---------------------------------------------------------------------------------------
@@ -263,7 +265,20 @@ def test_offline_page_has_no_external_reference():
     offline = page_html(make_map(map_spec(), basemap=get_basemap("none")), offline=True)
     assert external_references(offline) == []
     assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?https?://""", offline)
-    assert "L.Control.MiniMap" in offline and "L.Control.Search" in offline  # plugins inlined
+    assert "L.Control.GroupedLayers" in offline and "L.Control.Measure" in offline  # plugins inlined
+    assert "futiangis.setup" in offline and "F.addLayer = function" in offline  # our runtime inlined
+
+
+def test_localized_assets_point_at_the_assets_folder():
+    html = page_html(make_map(map_spec(), basemap=get_basemap("none")))
+    local, files = localize_assets(html)
+    assert external_references(local) == []
+    srcs = re.findall(r"""(?:src|href)=["']([^"']+)["']""", local)
+    assert srcs and all(s.startswith("assets/") for s in srcs if s.endswith((".js", ".css")))
+    assert {"leaflet.js", "leaflet.css", "futiangis.js", "futiangis.css"} <= set(files)
+    assert all(f"assets/{name}" in local for name in files)
+    # no style sheet asks for an image file that is not there
+    assert not any(re.search(r"url\((?!\s*[\"']?(?:data:|#))", text) for name, text in files.items() if name.endswith(".css"))
 
 
 def test_offline_unknown_asset_is_an_error():
@@ -279,12 +294,13 @@ def test_map_has_controls_layers_and_legend():
     m = make_map(map_spec(site_spec(), hidden), basemap=get_basemap("osm"))
     kinds = [type(c) for c in m._children.values()]
     assert kinds.count(VectorLayer) == 2
-    for plugin in (folium.plugins.GroupedLayerControl, folium.plugins.Search, folium.plugins.Fullscreen,
-                   folium.plugins.MeasureControl, folium.plugins.MiniMap):
+    for plugin in (folium.plugins.Fullscreen, folium.plugins.MeasureControl):
         assert any(issubclass(k, plugin) for k in kinds), plugin
     html = page_html(m)
-    assert "ft-legend" in html and "L.control.scale" in html
-    assert json.dumps("基础 · Base") in html or '"基础 · Base"' in html  # layer-control group
+    assert "leaflet.groupedlayercontrol" in html and "futiangis.setup(" in html
+    assert "ft-legend-sec" in html and r'data-layer=\"sites\"' in html  # legend keyed by layer
+    assert '"基础 · Base"' in html  # layer-control group
+    assert '"search":{"layers":["sites"]' in html  # only searchable layers, by key
 
 
 def test_constant_values_written_once_per_layer():
@@ -302,7 +318,8 @@ def test_classify_with_planning_thresholds():
     assert classes.class_index.index.tolist() == [10, 11, 12, 13, 14]
     assert classes.labels == ("≤ 50 %", "50 % – 80 %", "80 % – 100 %")
     colors = classes.color_of()
-    assert colors.iloc[4] == "#bdbdbd" and colors.iloc[2] == colors.iloc[3] != colors.iloc[0]
+    assert colors.iloc[4] == "#BDBDBD" and colors.iloc[2] == colors.iloc[3] != colors.iloc[0]
+    assert classes.counts() == (1, 1, 2)
 
 
 def test_legend_and_tables_escape():

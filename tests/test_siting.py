@@ -392,14 +392,16 @@ def test_site_bike_json_contract_and_before_from_an_independent_count():
     for key in ("selected", "covered_demand_before", "covered_demand", "total_demand", "settings"):
         assert key in out
     assert len(out["selected"]) == 3
-    assert out["settings"]["radius_m"] == 300 and out["settings"]["weight"] == "trip_ends"
-    # independent: trip ends of the shipped cells within 300 m of a completed station
+    # the coverage rule of issue 12: stations 300 m apart on a square grid serve 300/√2 m
+    radius = 300 / math.sqrt(2)
+    assert out["settings"]["radius_m"] == pytest.approx(radius) and out["settings"]["weight"] == "trip_ends"
+    # independent: trip ends of the shipped cells within that radius of a completed station
     demand = _shipped("bike_demand")
     stations = _shipped("bike_stations")
     built = stations[stations["status"] == "completed"]
     dx = demand.geometry.x.to_numpy()[:, None] - built.geometry.x.to_numpy()[None, :]
     dy = demand.geometry.y.to_numpy()[:, None] - built.geometry.y.to_numpy()[None, :]
-    near = (np.hypot(dx, dy) <= 300).any(axis=1)
+    near = (np.hypot(dx, dy) <= radius).any(axis=1)
     assert out["total_demand"] == demand["trip_ends"].sum() == 91_423
     assert out["covered_demand_before"] == demand["trip_ends"][near].sum()
     # rank order: each site adds no more than the one before it, and they add up

@@ -18,12 +18,12 @@ from .main import get_config
               help="Replace an output folder holding files futiangis did not write (never the "
               "layers folder, the config's folder or a parent of either).")
 @click.option("--offline", is_flag=True,
-              help="Self-contained pages: every script and style inlined (no CDN). "
-              "Combine with --basemap none for a computer without network.")
+              help="Single-file pages: every script and style inlined. Without it, pages share "
+              "assets/ in the output folder (no CDN either way).")
 @click.option("--basemap", type=click.Choice(BASEMAPS, case_sensitive=False), default=DEFAULT_BASEMAP,
               show_default=True,
-              help=f"Tiles under the maps; tianditu needs ${TIANDITU_KEY_ENV}; gaode shifts every "
-              "overlay to GCJ-02 so it lines up.")
+              help=f"Basemap selected when a page opens (every page has a switcher; none works offline); "
+              f"tianditu needs ${TIANDITU_KEY_ENV}; gaode shifts the overlays to GCJ-02 in the page.")
 @click.option("--lang", type=click.Choice(("zh", "en")), default="zh", show_default=True,
               help="Language shown first (the other is shown beside it).")
 @click.option("--no-png", is_flag=True, help="Skip the static PNG figures (faster).")

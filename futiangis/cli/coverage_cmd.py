@@ -56,6 +56,10 @@ def _pct(value) -> str:
               help="Residential-land polygons: measure coverage of residential land only.")
 @click.option("--scenario", type=click.Choice(SCENARIOS), default="current", show_default=True,
               help="current: only completed facilities count; planned: all statuses.")
+@click.option("--by", "by", type=click.Choice(["units", "subdistricts"]), default="units", show_default=True,
+              help="Rows of the table: traffic zones (units) or 街道 (subdistricts); ignored with --units.")
+@click.option("--water", "water_path", type=click.Path(dir_okay=False), default=None,
+              help="Water polygons: the land mask becomes the district minus this layer.")
 @click.option("--gaps", "gaps_out", type=click.Path(dir_okay=False), default=None,
               help="Write the gap polygons (largest first) to a .gpkg (layer THEME_gaps; other "
                    "layers kept) or .geojson file.")
@@ -64,7 +68,7 @@ def _pct(value) -> str:
 @json_option
 @click.pass_context
 def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
-            population_path, residential_path, scenario, gaps_out, overwrite, as_json) -> None:
+            population_path, residential_path, scenario, by, water_path, gaps_out, overwrite, as_json) -> None:
     """Share of each unit and of Futian within reach of a THEME facility.
 
     Buffers are unioned once before any area is measured (overlaps count once), in
@@ -80,9 +84,10 @@ def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encod
     facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
                         encoding=encoding) if facilities_path else None)
     residential = _load(residential_path, "generic", config) if residential_path else None
+    water = _load(water_path, "generic", config) if water_path else None
     population = load_raster(population_path, config=config) if population_path else None
     kwargs = dict(units=units, facilities=facilities, radius_m=radius_m,
-                  population=population, residential=residential)
+                  population=population, residential=residential, water=water, by=by)
     result = run_coverage(theme, config, scenario=scenario, **kwargs)
     out = result.to_dict()
     # the other scenario, when the layer has statuses: "today" vs "after the plan"
@@ -114,6 +119,10 @@ def _echo_text(out: dict, result) -> None:
                f"radius {radius}, denominator {out['denominator']}, measured in {out['crs']}")
     if out["standard"]:
         click.echo(f"Standard: {out['standard']}")
+    if out.get("clause"):
+        click.echo(f"Clause: {out['clause']}")
+    if out.get("verdict", {}).get("text"):
+        click.echo(f"Verdict: {out['verdict']['text']}")
     line = (f"Futian overall: {_pct(o['coverage'])} covered  ({o['covered_m2'] / 1e6:,.2f} of "
             f"{o['total_m2'] / 1e6:,.2f} km²; uncovered {o['uncovered_m2'] / 1e6:,.2f} km²)")
     if out["threshold"] is not None:

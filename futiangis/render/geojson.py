@@ -20,7 +20,7 @@ from ..crs import transform_geometries
 from .popups import feature_properties
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .maps import LayerSpec
+    from .model import LayerSpec
 
 __all__ = [
     "COORD_DECIMALS",
@@ -99,7 +99,10 @@ def render_geojson(
     n_out = int(shapely.get_num_coordinates(wgs).sum()) if len(wgs) else 0
     props = feature_properties(frame, layer.fields, lang=lang, provenance=layer.provenance)
     style_idx, styles = _style_index(layer)
+    dash_idx, dashes = _dash_index(layer)
     radii = _radii(layer)
+    years = _years(layer)
+    label_points = _label_points(layer, datum) if layer.label_min_zoom is not None else None
     features = []
     geo_json = shapely.to_geojson(wgs)
     for i in range(len(frame)):
@@ -108,11 +111,17 @@ def render_geojson(
             p["s"] = int(style_idx[i])
         if radii is not None:
             p["r"] = radii[i]
+        if dash_idx is not None and dash_idx[i]:
+            p["d"] = int(dash_idx[i])
+        if years is not None and years[i] is not None:
+            p["y"] = years[i]
+        if label_points is not None and label_points[i] is not None:
+            p["lp"] = label_points[i]
         features.append({"type": "Feature", "id": i, "properties": p,
                          "geometry": json.loads(geo_json[i]) if geo_json[i] else None})
     collection = {"type": "FeatureCollection", "features": features}
     stats = {"features": len(features), "vertices_in": n_in, "vertices_out": n_out,
-             "simplify_m": tol, "styles": styles}
+             "simplify_m": tol, "styles": styles, "dashes": dashes}
     return collection, stats
 
 
@@ -172,18 +181,20 @@ def _style_index(layer: LayerSpec) -> tuple[np.ndarray, list[dict]]:
         layer.colors.reindex(layer.frame.index).fillna(layer.color).astype(str).to_numpy()
         if layer.colors is not None else np.full(n, layer.color, dtype=object)
     )
-    uniq: list[str] = []
+    fills = (layer.fill_colors.reindex(layer.frame.index).fillna(layer.color).astype(str).to_numpy()
+             if layer.fill_colors is not None else colors)
+    uniq: list[tuple[str, str]] = []
     idx = np.zeros(n, dtype="int64")
-    for i, c in enumerate(colors):
-        if c not in uniq:
-            uniq.append(c)
-        idx[i] = uniq.index(c)
+    for i, pair in enumerate(zip(colors, fills)):
+        if pair not in uniq:
+            uniq.append(pair)
+        idx[i] = uniq.index(pair)
     if not uniq:
-        uniq = [layer.color]
+        uniq = [(layer.color, layer.color)]
     styles = []
-    for c in uniq:
+    for c, fc in uniq:
         style = {"color": c, "weight": layer.weight, "opacity": 0.9,
-                 "fill": layer.fill, "fillColor": c, "fillOpacity": layer.fill_opacity}
+                 "fill": layer.fill, "fillColor": fc, "fillOpacity": layer.fill_opacity}
         if layer.dash:
             style["dashArray"] = layer.dash
         styles.append(style)
@@ -194,3 +205,41 @@ def _radii(layer: LayerSpec) -> list[float] | None:
     if isinstance(layer.radius, pd.Series):
         return [round(float(v), 1) for v in layer.radius.reindex(layer.frame.index).fillna(5.0)]
     return None
+
+
+def _dash_index(layer: LayerSpec) -> tuple[np.ndarray | None, list[str | None]]:
+    """Per-feature index into the layer's dash patterns (0 = the layer's own ``dash``)."""
+    if layer.dashes is None:
+        return None, [layer.dash]
+    values = layer.dashes.reindex(layer.frame.index).to_numpy()
+    uniq: list[str | None] = [layer.dash]
+    idx = np.zeros(len(values), dtype="int64")
+    for i, v in enumerate(values):
+        v = None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+        if v not in uniq:
+            uniq.append(v)
+        idx[i] = uniq.index(v)
+    return idx, uniq
+
+
+def _years(layer: LayerSpec) -> list[int | None] | None:
+    if layer.years is None:
+        return None
+    values = pd.to_numeric(layer.years.reindex(layer.frame.index), errors="coerce")
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def _label_points(layer: LayerSpec, datum: str) -> list[list[float] | None]:
+    """Where each feature's name is drawn: a point inside it (lon, lat, WGS84 or datum)."""
+    geoms = np.asarray(layer.frame.geometry.values, dtype=object)
+    pts = shapely.point_on_surface(geoms)
+    wgs = np.asarray(gpd.GeoSeries(pts, crs=layer.frame.crs).to_crs(4326).values, dtype=object)
+    if datum != "wgs84":
+        wgs = transform_geometries(wgs, "wgs84", datum)
+    out: list[list[float] | None] = []
+    for g in wgs:
+        if g is None or g.is_empty:
+            out.append(None)
+        else:
+            out.append([round(g.x, COORD_DECIMALS), round(g.y, COORD_DECIMALS)])
+    return out

@@ -7,13 +7,13 @@ PNG figures (:mod:`futiangis.render.static`) so both show the same classes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import branca.colormap as bcm
-import mapclassify
 import numpy as np
 import pandas as pd
 
+from .model import LegendEntry, LegendSection
+from .palette import NO_DATA_COLOR, sequential
 from .popups import bilingual, esc
 
 __all__ = [
@@ -23,31 +23,8 @@ __all__ = [
     "classify",
     "palette",
     "legend_html",
-    "LEGEND_CSS",
     "NO_DATA_COLOR",
 ]
-
-NO_DATA_COLOR = "#bdbdbd"
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One swatch: ``shape`` is ``fill``, ``line`` or ``point``."""
-
-    color: str
-    label_zh: str
-    label_en: str
-    shape: str = "fill"
-    count: int | None = None
-
-
-@dataclass(frozen=True)
-class LegendSection:
-    """A titled group of swatches (one per styled layer)."""
-
-    title_zh: str
-    title_en: str
-    entries: tuple[LegendEntry, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -64,14 +41,14 @@ class Classes:
         lookup = dict(enumerate(self.colors))
         return self.class_index.map(lambda i: lookup.get(i, NO_DATA_COLOR))
 
+    def counts(self) -> tuple[int, ...]:
+        """Number of values in each class."""
+        return tuple(int((self.class_index == i).sum()) for i in range(len(self.colors)))
+
 
 def palette(name: str, n: int) -> tuple[str, ...]:
-    """``n`` colours sampled evenly from a branca linear colour map (e.g. ``YlGn_09``)."""
-    cmap = getattr(bcm.linear, name)
-    if n == 1:
-        return (cmap.rgb_hex_str(cmap.vmax),)
-    span = cmap.vmax - cmap.vmin
-    return tuple(cmap.rgb_hex_str(cmap.vmin + span * (0.15 + 0.85 * i / (n - 1))) for i in range(n))
+    """``n`` colours of the named sequential ramp (see :mod:`futiangis.render.palette`)."""
+    return sequential(name, n)
 
 
 def _fmt(v: float, as_pct: bool) -> str:
@@ -83,7 +60,7 @@ def classify(
     *,
     bins: tuple[float, ...] | None = None,
     k: int = 5,
-    cmap: str = "YlGn_09",
+    cmap: str = "coverage",
     as_pct: bool = False,
 ) -> Classes:
     """Class numeric ``values`` for a choropleth.
@@ -97,10 +74,12 @@ def classify(
         thresholds ``(0.5, 0.8, 0.9, 1.0)``. Without ``bins``, Natural Breaks in ``k``
         classes (fewer if there are fewer distinct values).
     cmap : str
-        branca linear colour map name.
+        Ramp name in :data:`futiangis.render.palette.SEQUENTIAL`.
     as_pct : bool
         Labels show 0–1 values as per cent.
     """
+    import mapclassify  # drawing code only: keeps `futiangis --help` fast
+
     numeric = pd.to_numeric(values, errors="coerce")
     valid = numeric.dropna()
     index = pd.Series(-1, index=values.index, dtype="int64")
@@ -128,33 +107,34 @@ def classify(
     return Classes(index, tuple(edges), colors, tuple(labels))
 
 
-def legend_html(title_zh: str, title_en: str, sections: tuple[LegendSection, ...], *, lang: str = "zh") -> str:
-    """HTML of a legend box; every title and label escaped."""
-    parts = [f'<div class="ft-legend-title">{esc(bilingual(title_zh, title_en, lang))}</div>']
-    for section in sections:
-        if not section.entries:
+def _swatch(e: LegendEntry) -> str:
+    if e.shape == "size":
+        d = 2 * float(e.radius or 5)
+        return (f'<span class="ft-sw ft-sw-size" style="--c:{esc(e.color)};width:{d:.0f}px;height:{d:.0f}px"></span>')
+    dash = " ft-dash" if e.dash else ""
+    return f'<span class="ft-sw ft-sw-{esc(e.shape)}{dash}" style="--c:{esc(e.color)}"></span>'
+
+
+def legend_html(title_zh: str, title_en: str, sections, *, lang: str = "zh") -> str:
+    """HTML of a legend box; every title and label escaped.
+
+    ``sections`` holds :class:`LegendSection` s or ``(layer_key, LegendSection)`` pairs;
+    a keyed section carries ``data-layer`` so the page shows it only while its layer is
+    visible. Class counts follow each label; a section's ``sizes`` become a size key.
+    """
+    parts = [f'<details open><summary class="ft-legend-title">{esc(bilingual(title_zh, title_en, lang))}</summary>']
+    for item in sections:
+        key, section = item if isinstance(item, tuple) else (None, item)
+        if not section.entries and not section.sizes:
             continue
-        parts.append(f'<div class="ft-legend-section">{esc(bilingual(section.title_zh, section.title_en, lang))}</div>')
-        for e in section.entries:
+        attr = f' data-layer="{esc(key)}"' if key else ""
+        parts.append(f'<div class="ft-legend-sec"{attr}><div class="ft-legend-section">'
+                     f'{esc(bilingual(section.title_zh, section.title_en, lang))}</div>')
+        for e in section.entries + section.sizes:
             label = bilingual(e.label_zh, e.label_en, lang)
             if e.count is not None:
-                label = f"{label} ({e.count})"
-            parts.append(
-                f'<div class="ft-legend-row"><span class="ft-sw ft-sw-{esc(e.shape)}" '
-                f'style="--c:{esc(e.color)}"></span>{esc(label)}</div>'
-            )
+                label = f"{label} ({e.count:,})"
+            parts.append(f'<div class="ft-legend-row">{_swatch(e)}{esc(label)}</div>')
+        parts.append("</div>")
+    parts.append("</details>")
     return "".join(parts)
-
-
-LEGEND_CSS = """
-.ft-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 "WenQuanYi Micro Hei","Noto Sans CJK SC",
- "Microsoft YaHei",sans-serif;max-height:38vh;overflow:auto;max-width:300px}
-.ft-legend-title{font-weight:bold;margin-bottom:2px}
-.ft-legend-section{font-weight:bold;margin-top:5px;color:#333}
-.ft-legend-row{display:flex;align-items:center;gap:6px;margin:1px 0}
-.ft-sw{display:inline-block;flex:none;width:16px;height:11px;background:var(--c);
- border:1px solid rgba(0,0,0,.35);opacity:.85}
-.ft-sw-line{height:0;border:0;border-top:3px solid var(--c);opacity:1}
-.ft-sw-point{width:10px;height:10px;border-radius:50%}
-"""

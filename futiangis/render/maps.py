@@ -1,27 +1,26 @@
-"""Themed interactive maps (folium / Leaflet), small and safe.
+"""Themed interactive maps (folium / Leaflet), small, safe and usable offline.
 
-A map is described as data — a :class:`MapSpec` holding :class:`LayerSpec` s in the
-working CRS with their colours, popup fields, legend section and provenance — and
-:func:`make_map` turns it into a :class:`folium.Map`. This is the only place where
-geometries leave the working CRS: they are projected to EPSG:4326 (and shifted to
-GCJ-02 for the Gaode basemap) just before they are written into the page.
+A :class:`~futiangis.render.model.MapSpec` (data: layers in the working CRS, legends,
+panels) becomes a :class:`folium.Map` here. folium provides the page skeleton and the
+maintained Leaflet plugins (grouped layer control, measure, full screen); the
+page behaviour — basemap switcher with the in-page GCJ-02 shift, search over every
+named layer, legend that follows the visible layers, panels, labels, coordinate
+readout, year slider — lives in one static script shipped with the package
+(``futiangis/render/assets/futiangis.js`` and ``futiangis.css``), configured by one
+JSON object per page. Every script and style sheet is served from the output folder's
+``assets/`` (or inlined with ``--offline``: :mod:`futiangis.render.offline`).
 
-Small pages
-    Geometry is rounded and simplified by :mod:`futiangis.render.geojson`. Properties
-    carry only what the popup shows; the labels, styles and provenance are written once
-    per layer, not once per feature.
-
-Safe pages
-    Every attribute value, name and label is escaped in Python
-    (:mod:`futiangis.render.popups`) before it reaches the page; the page's JavaScript
-    only concatenates escaped strings.
+Geometries leave the working CRS only here: they are projected to EPSG:4326 just
+before they are written into the page (:mod:`futiangis.render.geojson`). Every
+attribute value, name and label is escaped in Python (:mod:`futiangis.render.popups`);
+the page's JavaScript only concatenates escaped strings.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from dataclasses import replace
+from typing import Any
 
 import folium
 import folium.plugins
@@ -29,24 +28,25 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from ..schemas import is_illustrative
-from .basemaps import Basemap
+from .basemaps import Basemap, page_basemaps
 from .geojson import encode_collection, render_geojson
-from .legend import LEGEND_CSS, LegendSection, legend_html
-from .popups import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, Field, bilingual, esc
+from .legend import legend_html
+from .model import LayerSpec, MapSpec, Panel, YearSlider
+from .popups import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, bilingual, esc
 
-__all__ = [
-    "LayerSpec",
-    "MapSpec",
-    "Panel",
-    "make_map",
-    "js_string",
-]
+__all__ = ["LayerSpec", "MapSpec", "Panel", "make_map", "js_string", "page_stats", "OWN_ASSETS"]
 
 #: provenance text in a popup is cut here (index.html lists every source in full)
 MAX_SOURCE_CHARS = 200
+#: the page runtime, shipped as package data, served from the output folder's assets/
+OWN_ASSETS = ("futiangis.css", "futiangis.js")
+GROUPED_LAYERS_JS = ("https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/"
+                     "leaflet.groupedlayercontrol.min.js")
+GROUPED_LAYERS_CSS = ("https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/"
+                      "leaflet.groupedlayercontrol.min.css")
 
 
 def js_string(value: Any) -> str:
@@ -62,202 +62,23 @@ def js_string(value: Any) -> str:
     return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
-@dataclass(frozen=True, eq=False)
-class LayerSpec:
-    """One vector layer of a theme map.
-
-    Parameters
-    ----------
-    key : str
-        Short id (used in the page's ``window.futiangis.layers``).
-    frame : GeoDataFrame
-        Features in the working CRS (metres); never modified.
-    name_zh, name_en, group_zh, group_en : str
-        Layer and layer-control group names.
-    fields : tuple of Field
-        Popup rows.
-    color : str
-        Colour for every feature, unless ``colors`` gives one per feature.
-    colors : Series, optional
-        Colour per feature, indexed like ``frame``.
-    radius : float or Series
-        Circle-marker radius (px) for points.
-    legend : LegendSection, optional
-        This layer's legend entries.
-    provenance : mapping
-        ``source``, ``licence``, ``accuracy_class``, ``accuracy_m`` of the layer.
-    """
-
-    key: str
-    frame: gpd.GeoDataFrame
-    name_zh: str
-    name_en: str
-    group_zh: str = "图层"
-    group_en: str = "Layers"
-    fields: tuple[Field, ...] = ()
-    tooltip_field: Field | None = None
-    color: str = "#3388ff"
-    colors: pd.Series | None = None
-    fill: bool = True
-    fill_opacity: float = 0.35
-    weight: float = 1.5
-    dash: str | None = None
-    radius: float | pd.Series = 5.0
-    show: bool = True
-    interactive: bool = True
-    searchable: bool = False
-    legend: LegendSection | None = None
-    provenance: Mapping[str, Any] = field(default_factory=dict)
-
-    def name(self, lang: str) -> str:
-        """Bilingual layer name."""
-        return bilingual(self.name_zh, self.name_en, lang)
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A box on the map (e.g. target progress): bilingual title and pre-escaped HTML body."""
-
-    title_zh: str
-    title_en: str
-    body_html: str
-    position: str = "bottomleft"
-    open: bool = True
-
-
-@dataclass(frozen=True, eq=False)
-class MapSpec:
-    """A theme map: what it shows and how to describe it."""
-
-    key: str
-    title_zh: str
-    title_en: str
-    summary_zh: str
-    summary_en: str
-    layers: tuple[LayerSpec, ...]
-    extent: gpd.GeoDataFrame
-    panels: tuple[Panel, ...] = ()
-
-    def title(self, lang: str) -> str:
-        """Bilingual title."""
-        return bilingual(self.title_zh, self.title_en, lang)
-
-    @property
-    def has_illustrative(self) -> bool:
-        """True if any layer holds illustrative data."""
-        return any(is_illustrative(layer.frame, layer.provenance) for layer in self.layers)
-
-
-# ---------------------------------------------------------------------------------------
-# page elements
-# ---------------------------------------------------------------------------------------
-_PAGE_CSS = """
-.folium-map{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Microsoft YaHei",
- "PingFang SC",sans-serif}
-.ft-nobase{background:#eef1f4}
-.ft-pop{font-size:12.5px;line-height:1.4;min-width:220px}
-.ft-pop-name{font-weight:bold;font-size:13.5px;margin-bottom:3px}
-.ft-pop table{border-collapse:collapse}
-.ft-pop th{text-align:left;font-weight:normal;color:#555;padding:1px 8px 1px 0;
- vertical-align:top;max-width:170px}
-.ft-pop td{padding:1px 0;unicode-bidi:isolate;word-break:break-word;vertical-align:top}
-.ft-table td{unicode-bidi:isolate}
-.ft-illus{background:#fff3cd;color:#7a5200;border:1px solid #e0c36a;padding:1px 5px;
- margin:3px 0;border-radius:3px;font-size:11.5px}
-.ft-prov{color:#777;font-size:11px;margin-top:4px;border-top:1px solid #ddd;padding-top:3px}
-.ft-box{background:rgba(255,255,255,.93);padding:6px 9px;border-radius:4px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);font-size:12px;max-width:460px}
-.ft-title{font-size:15px;font-weight:bold;text-align:center}
-.ft-title small{display:block;font-weight:normal;font-size:11.5px;color:#555}
-.ft-title .ft-illus{display:inline-block}
-.ft-panel{max-height:40vh;overflow:auto;max-width:620px}
-.ft-panel summary{font-weight:bold;cursor:pointer}
-.ft-table{border-collapse:collapse;font-size:11.5px;margin-top:3px}
-.ft-table th,.ft-table td{border-bottom:1px solid #e2e2e2;padding:2px 5px;text-align:left}
-.ft-table td.num{text-align:right;white-space:nowrap}
-.ft-bar{position:absolute;left:0;top:0;height:100%;background:#2b8a3e}
-.ft-bar-bg{position:relative;display:inline-block;width:60px;height:8px;background:#e9ecef;vertical-align:middle}
-.leaflet-control-layers{font-size:12.5px;line-height:1.3}
-.leaflet-control-layers-group-name{font-weight:bold;display:block;margin-top:3px}
-.leaflet-top.leaflet-center{left:50%;transform:translateX(-50%);top:8px;position:absolute}
-""" + LEGEND_CSS
-
-_RUNTIME_JS = """
-window.futiangis = window.futiangis || {layers: {}, counts: {}};
-function futiangisDecode(c) {
-    var q = c.q, ox = c.o[0], oy = c.o[1];
-    function ring(a) {
-        var out = [], x = ox, y = oy;
-        for (var i = 0; i < a.length; i += 2) { x += a[i]; y += a[i + 1]; out.push([x / q, y / q]); }
-        return out;
-    }
-    function rings(a) { return a.map(ring); }
-    var geom = {
-        Point: function (d) { return ring(d)[0]; }, MultiPoint: ring, LineString: ring,
-        Polygon: rings, MultiLineString: rings, MultiPolygon: function (d) { return d.map(rings); }
-    };
-    return {type: "FeatureCollection", features: c.f.map(function (f) {
-        return {type: "Feature", properties: f[0],
-                geometry: f[1] ? {type: f[1], coordinates: geom[f[1]](f[2])} : null};
-    })};
-}
-function futiangisValues(p, conf) {
-    var out = [], k = 0;
-    for (var i = 0; i < conf.labels.length; i++) {
-        var v = conf.fixed[i];
-        if (v === null) { v = p.v ? p.v[k] : ""; k++; }
-        out.push(v);
-    }
-    return out;
-}
-function futiangisName(p) {
-    return p.n.map(function (s) { return "<bdi>" + s + "</bdi>"; }).join(" · ");
-}
-function futiangisBind(feature, layer, conf) {
-    var p = feature.properties || {};
-    p.title = p.n.join(" · ");  // what the search box lists and matches
-    var st = conf.styles[p.s || 0];
-    if (layer.setRadius && p.r) { layer.setRadius(p.r); }
-    if (!conf.interactive) { return; }
-    var values = futiangisValues(p, conf), rows = "";
-    for (var i = 0; i < conf.labels.length; i++) {
-        if (values[i] !== "" && values[i] !== null && values[i] !== undefined) {
-            rows += "<tr><th>" + conf.labels[i] + "</th><td>" + values[i] + "</td></tr>";
-        }
-    }
-    var name = futiangisName(p);
-    var html = '<div class="ft-pop"><div class="ft-pop-name">' + name + "</div>"
-        + ((p.i || conf.allIllus) ? '<div class="ft-illus">' + conf.illus + "</div>" : "")
-        + "<table>" + rows + '</table><div class="ft-prov">' + conf.foot + "</div></div>";
-    layer.bindPopup(html, {maxWidth: 420, minWidth: 260});
-    var tip = name;
-    if (conf.tip >= 0 && values[conf.tip]) { tip += "：<bdi>" + values[conf.tip] + "</bdi>"; }
-    layer.bindTooltip(tip, {sticky: true});
-    layer.on("mouseover", function () { if (layer.setStyle) { layer.setStyle({weight: st.weight + 2}); } });
-    layer.on("mouseout", function () { if (layer.setStyle) { layer.setStyle({weight: st.weight}); } });
-}
-"""
-
-
-class _Runtime(MacroElement):
-    """Page CSS and the shared popup binder (once per page)."""
+class _Runtime(JSCSSMixin, MacroElement):
+    """The page title, the grouped layer control plugin and futiangis.js / .css."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <title>{{ this.title_html }}</title>
-        <style>{{ this.css }}</style>
-        <script>{{ this.js }}</script>
         {% endmacro %}
         """
     )
+    default_js = [("groupedlayercontrol", GROUPED_LAYERS_JS), ("futiangis_js", "assets/futiangis.js")]
+    default_css = [("groupedlayercontrol_css", GROUPED_LAYERS_CSS), ("futiangis_css", "assets/futiangis.css")]
 
     def __init__(self, title: str):
         super().__init__()
         self._name = "FutianRuntime"
         self.title_html = esc(title)
-        self.css = _PAGE_CSS
-        self.js = _RUNTIME_JS
 
 
 def _hoist_constants(collection: dict, n_fields: int) -> tuple[dict, dict]:
@@ -287,190 +108,125 @@ def _hoist_constants(collection: dict, n_fields: int) -> tuple[dict, dict]:
     return {"values": fixed, "illustrative": all_illus}, {**collection, "features": out}
 
 
-class VectorLayer(folium.GeoJson):
-    """A GeoJSON overlay written compactly, styled and bound in the page's JavaScript.
+def _footer(spec: LayerSpec, simplify_m: float, lang: str) -> str:
+    prov = spec.provenance or {}
+    parts = []
+    if prov.get("accuracy_class"):
+        acc = str(prov["accuracy_class"])
+        if prov.get("accuracy_m") is not None:
+            acc += f" ±{float(prov['accuracy_m']):g} m"
+        parts.append(f"{bilingual('精度', 'Accuracy', lang)}: {acc}")
+    if prov.get("source"):
+        source = str(prov["source"])
+        if len(source) > MAX_SOURCE_CHARS:  # the full text is in index.html
+            source = source[:MAX_SOURCE_CHARS].rstrip() + "…"
+        parts.append(f"{bilingual('来源', 'Source', lang)}: {source}")
+    if prov.get("licence"):
+        parts.append(f"{bilingual('许可', 'Licence', lang)}: {prov['licence']}")
+    if simplify_m:
+        parts.append(bilingual(f"网页显示已简化 ±{simplify_m:g} m", f"simplified for the web ±{simplify_m:g} m", lang))
+    return "<br>".join(esc(p) for p in parts)
 
-    Subclasses :class:`folium.GeoJson` so the layer control and the search plugin
-    accept it, but renders its own small template instead of folium's per-feature
-    style switch.
-    """
+
+class VectorLayer(MacroElement):
+    """One overlay, written compactly and created by ``futiangis.addLayer`` in the page."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_conf = {{ this.conf_js }};
-        var {{ this.get_name() }} = L.geoJson(futiangisDecode({{ this.data_js }}), {
-            pointToLayer: function (feature, latlng) {
-                var st = {{ this.get_name() }}_conf.styles[feature.properties.s || 0];
-                return L.circleMarker(latlng, Object.assign({radius: {{ this.radius }}}, st));
-            },
-            style: function (feature) {
-                return {{ this.get_name() }}_conf.styles[feature.properties.s || 0];
-            },
-            interactive: {{ this.interactive_js }},
-            onEachFeature: function (feature, layer) {
-                futiangisBind(feature, layer, {{ this.get_name() }}_conf);
-            }
-        });
-        window.futiangis.layers[{{ this.key_js }}] = {{ this.get_name() }};
-        window.futiangis.counts[{{ this.key_js }}] = {{ this.n_features }};
+        window.futiangis.addLayer({{ this.key_js }}, {{ this.conf_js }}, {{ this.data_js }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, spec: LayerSpec, *, lang: str, datum: str):
-        folium.map.Layer.__init__(self, name=esc(spec.name(lang)), overlay=True, control=True, show=spec.show)
+    def __init__(self, spec: LayerSpec, *, lang: str):
+        super().__init__()
         self._name = "VectorLayer"
         if spec.tooltip_field is not None and spec.tooltip_field.column not in [f.column for f in spec.fields]:
             spec = replace(spec, fields=spec.fields + (spec.tooltip_field,))  # the tooltip's number
         fields = spec.fields
         self.spec = spec
-        self.data, self.stats = render_geojson(spec, lang=lang, datum=datum)
-        prov = spec.provenance or {}
-        foot_parts = []
-        if prov.get("accuracy_class"):
-            acc = str(prov["accuracy_class"])
-            if prov.get("accuracy_m") is not None:
-                acc += f" ±{float(prov['accuracy_m']):g} m"
-            foot_parts.append(f"{bilingual('精度', 'Accuracy', lang)}: {acc}")
-        if prov.get("source"):
-            source = str(prov["source"])
-            if len(source) > MAX_SOURCE_CHARS:  # the full text is in index.html
-                source = source[:MAX_SOURCE_CHARS].rstrip() + "…"
-            foot_parts.append(f"{bilingual('来源', 'Source', lang)}: {source}")
-        if prov.get("licence"):
-            foot_parts.append(f"{bilingual('许可', 'Licence', lang)}: {prov['licence']}")
-        if self.stats["simplify_m"]:
-            foot_parts.append(bilingual(f"网页显示已简化 ±{self.stats['simplify_m']:g} m",
-                                        f"simplified for the web ±{self.stats['simplify_m']:g} m", lang))
+        self.data, self.stats = render_geojson(spec, lang=lang)
         fixed, compact = _hoist_constants(self.data, len(fields))
         conf = {
             "labels": [esc(f.label(lang)) for f in fields],
             "fixed": fixed["values"],
             "allIllus": fixed["illustrative"],
             "tip": [f.column for f in fields].index(spec.tooltip_field.column) if spec.tooltip_field is not None else -1,
-            "foot": "<br>".join(esc(p) for p in foot_parts),
+            "foot": _footer(spec, self.stats["simplify_m"], lang),
             "illus": esc(bilingual(ILLUSTRATIVE_NOTE_ZH, ILLUSTRATIVE_NOTE_EN, lang)),
             "styles": self.stats["styles"],
+            "dashes": self.stats["dashes"],
             "interactive": bool(spec.interactive),
+            "radius": float(spec.radius) if not isinstance(spec.radius, pd.Series) else 5.0,
+            "labelZoom": spec.label_min_zoom,
+            "slider": spec.years is not None,
         }
         self.conf_js = js_string(conf)
         self.data_js = js_string(encode_collection(compact))
         self.key_js = js_string(spec.key)
         self.n_features = int(self.stats["features"])
-        self.radius = float(spec.radius) if not isinstance(spec.radius, pd.Series) else 5.0
-        self.interactive_js = "true" if spec.interactive else "false"
-
-    def render(self, **kwargs):
-        """Render as a plain Layer (skip folium's per-feature style mapping)."""
-        folium.map.Layer.render(self, **kwargs)
 
 
-class HtmlControl(MacroElement):
-    """A Leaflet control holding pre-escaped HTML (title, legend, panels)."""
+class _Setup(MacroElement):
+    """Calls ``futiangis.setup(map, config)`` once every layer is defined."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var ctl = L.control({position: {{ this.position_js }}});
-            ctl.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.css_class_js }});
-                div.innerHTML = {{ this.html_js }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            ctl.addTo({{ this._parent.get_name() }});
-        })();
+        window.futiangis.setup({{ this._parent.get_name() }}, {{ this.config_js }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str, *, position: str = "bottomleft", css_class: str = "ft-box"):
+    def __init__(self, config: dict):
         super().__init__()
-        self._name = "HtmlControl"
-        self.html_js = js_string(html)
-        self.position_js = js_string(position)
-        self.css_class_js = js_string(css_class)
-
-
-class _CenterCorner(MacroElement):
-    """Adds a top-centre control corner to the map (for the title)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            var c = map._controlCorners, l = "leaflet-";
-            c["topcenter"] = L.DomUtil.create("div", l + "top " + l + "center", map._controlContainer);
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-
-class OutlineMiniMap(folium.plugins.MiniMap):
-    """MiniMap that shows the district outline instead of tiles (``--basemap none``)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }}_layer = L.geoJson({{ this.outline_js }}, {
-                style: {color: "#555", weight: 1, fillColor: "#9db7c9", fillOpacity: 0.4},
-                interactive: false
-            });
-            var {{ this.get_name() }} = new L.Control.MiniMap(
-                {{ this.get_name() }}_layer, {{ this.options|tojavascript }});
-            {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, outline: dict, **kwargs):
-        super().__init__(**kwargs)
-        self.outline_js = js_string(outline)
-
-
-class _Fit(MacroElement):
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds_js }}, {padding: [10, 10]});
-        {%- if not this.has_tiles %}
-        {{ this._parent.get_name() }}.getContainer().classList.add("ft-nobase");
-        {%- endif %}
-        window.futiangis.map = {{ this._parent.get_name() }};
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, bounds, *, has_tiles: bool):
-        super().__init__()
-        self.bounds_js = js_string(bounds)
-        self.has_tiles = has_tiles
+        self._name = "FutianSetup"
+        self.config_js = js_string(config)
 
 
 # ---------------------------------------------------------------------------------------
-# the map
+# page configuration (all strings escaped here)
 # ---------------------------------------------------------------------------------------
-def _title_html(spec: MapSpec, lang: str, basemap: Basemap) -> str:
+def _title_html(spec: MapSpec, lang: str) -> str:
     first, second = (spec.title_zh, spec.title_en) if lang != "en" else (spec.title_en, spec.title_zh)
-    parts = [f"{esc(first)}<small>{esc(second)}</small>"]
+    home = "← " + esc(bilingual("索引", "Index", lang))
+    parts = [f'<a class="ft-home" href="index.html" title="{esc(bilingual("返回地图索引", "Back to the index", lang))}">'
+             f"{home}</a> {esc(first)}<small>{esc(second)}</small>"]
     if spec.has_illustrative:
         parts.append(f'<div class="ft-illus">{esc(bilingual("含示意数据，非官方规划", "Contains illustrative data, not official plans", lang))}</div>')
-    if basemap.datum == "gcj02":
-        parts.append(f"<small>{esc(bilingual('叠加图层已转换为 GCJ-02 以对齐高德底图', 'Overlays shifted to GCJ-02 to match the Gaode basemap', lang))}</small>")
+    parts.append(f'<small class="ft-basenote">{esc(bilingual("叠加图层坐标系", "Overlays drawn in", lang))} '
+                 '<span class="ft-datum"></span></small>')
     return "".join(parts)
 
 
-def _panel_html(panel: Panel, lang: str) -> str:
-    return (f"<details{' open' if panel.open else ''}><summary>{esc(bilingual(panel.title_zh, panel.title_en, lang))}</summary>"
-            f"{panel.body_html}</details>")
+def _panels_html(panels: tuple[Panel, ...], lang: str) -> str:
+    out = []
+    for i, panel in enumerate(panels):
+        key = panel.key or f"panel{i}"
+        out.append(f'<details class="ft-box ft-panel" data-panel="{esc(key)}"{" open" if panel.open else ""}>'
+                   f"<summary>{esc(bilingual(panel.title_zh, panel.title_en, lang))}</summary>"
+                   f'<div class="ft-panel-body">{panel.body_html}</div></details>')
+    return "".join(out)
 
 
-def make_map(spec: MapSpec, *, basemap: Basemap, lang: str = "zh") -> folium.Map:
+def _strings(lang: str) -> dict:
+    return {
+        "offline": esc(bilingual("底图无法加载（离线？）：叠加图层照常显示", "Basemap unavailable offline: overlays still shown", lang)),
+        "datum": {"wgs84": "WGS84", "gcj02": "GCJ-02"},
+        "centre": esc(bilingual("中心", "centre", lang)),
+        "year": esc(bilingual("年份", "Year", lang)),
+        "measure": esc(bilingual("测量坐标系", "Measured in", lang)),
+    }
+
+
+def _slider_config(slider: YearSlider, lang: str) -> dict:
+    return {"layers": list(slider.layers), "years": [int(y) for y in slider.years],
+            "progress": {int(k): v for k, v in slider.progress.items()}, "panel": slider.panel_key,
+            "note": esc(bilingual(slider.note_zh, slider.note_en, lang))}
+
+
+def make_map(spec: MapSpec, *, basemap: Basemap, lang: str = "zh", tianditu_key: str | None = None) -> folium.Map:
     """Build the folium map for a theme.
 
     Parameters
@@ -478,73 +234,56 @@ def make_map(spec: MapSpec, *, basemap: Basemap, lang: str = "zh") -> folium.Map
     spec : MapSpec
         Layers in the working CRS, panels, extent (district).
     basemap : Basemap
-        From :func:`futiangis.render.basemaps.get_basemap`; for GCJ-02 basemaps every
-        overlay is shifted WGS84 → GCJ-02.
+        The basemap selected when the page opens (the switcher offers every basemap;
+        choosing Gaode shifts every overlay to GCJ-02 in the page).
     lang : {"zh", "en"}
         Which language comes first in labels.
+    tianditu_key : str, optional
+        Adds Tianditu to the switcher.
     """
-    datum = basemap.datum
     extent = LayerSpec("extent", spec.extent, "", "")
-    outline, _ = render_geojson(extent, lang=lang, datum=datum)
+    outline, _ = render_geojson(extent, lang=lang)
     for f in outline["features"]:
         f["properties"] = {}
     minx, miny, maxx, maxy = gpd.GeoSeries(
-        [shapely.geometry.shape(f["geometry"]) for f in outline["features"]], crs=4326
-    ).total_bounds
-    m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=13,
-        tiles=None,
-        control_scale=False,
-        max_zoom=19,
-        zoom_snap=0.25,
-    )
+        [shapely.geometry.shape(f["geometry"]) for f in outline["features"]], crs=4326).total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
+                   control_scale=False, max_zoom=19, zoom_snap=0.25)
     # Only Leaflet itself is needed: no jQuery, Bootstrap or icon fonts (smaller pages).
     m.default_js = [js for js in m.default_js if js[0] == "leaflet"]
     m.default_css = [css for css in m.default_css if css[0] == "leaflet_css"]
     m.add_child(_Runtime(spec.title(lang)))
-    m.add_child(_CenterCorner())
-    tile_layer = None
-    for i, provider in enumerate(basemap.providers):
-        layer = folium.TileLayer(tiles=provider, name=esc(bilingual(basemap.title_zh, basemap.title_en, lang)),
-                                 overlay=i > 0, control=False, max_zoom=19)
-        m.add_child(layer)
-        tile_layer = tile_layer or layer
-    groups: dict[str, list] = {}
-    vector_layers = []
-    for layer_spec in spec.layers:
-        vl = VectorLayer(layer_spec, lang=lang, datum=datum)
+    layers = [VectorLayer(ls, lang=lang) for ls in spec.layers]
+    for vl in layers:
         m.add_child(vl)
-        vector_layers.append(vl)
-        groups.setdefault(esc(bilingual(layer_spec.group_zh, layer_spec.group_en, lang)), []).append(vl)
-    if groups:
-        m.add_child(folium.plugins.GroupedLayerControl(groups, exclusive_groups=False, collapsed=False))
-    # leaflet-search adds its layer to the map: only a layer shown on opening qualifies
-    searchable = [vl for vl in vector_layers if vl.spec.searchable and vl.spec.show and vl.n_features]
-    if searchable:
-        m.add_child(folium.plugins.Search(
-            searchable[0], search_label=None, geom_type="Point", search_zoom=16, collapsed=True,
-            position="topleft", placeholder="搜索名称 Search by name",
-        ))
-    m.add_child(folium.plugins.Fullscreen(position="topleft", title="全屏 Full screen",
-                                          title_cancel="退出全屏 Exit full screen"))
+    m.add_child(folium.plugins.Fullscreen(position="topleft", title=bilingual("全屏", "Full screen", lang),
+                                          title_cancel=bilingual("退出全屏", "Exit full screen", lang)))
     m.add_child(folium.plugins.MeasureControl(position="topleft", primary_length_unit="meters",
-                                              secondary_length_unit="kilometers",
-                                              primary_area_unit="sqmeters", secondary_area_unit="hectares"))
-    if tile_layer is not None and basemap.datum == "wgs84" and len(basemap.providers) == 1:
-        m.add_child(folium.plugins.MiniMap(tile_layer=basemap.providers[0], position="bottomright",
-                                           zoom_level_offset=-5, width=130, height=110))
-    else:
-        m.add_child(OutlineMiniMap(outline, position="bottomright", zoom_level_offset=-4,
-                                   width=130, height=110))
-    m.add_child(HtmlControl(_title_html(spec, lang, basemap), position="topcenter", css_class="ft-box ft-title"))
-    sections = tuple(ls.legend for ls in spec.layers if ls.legend is not None)
-    if sections:
-        m.add_child(HtmlControl(legend_html("图例", "Legend", sections, lang=lang),
-                                position="bottomright", css_class="ft-legend"))
-    for panel in spec.panels:
-        m.add_child(HtmlControl(_panel_html(panel, lang), position=panel.position, css_class="ft-box ft-panel"))
-    m.add_child(_Fit([[miny, minx], [maxy, maxx]], has_tiles=basemap.has_tiles))
+                                              secondary_length_unit="kilometers", primary_area_unit="sqmeters",
+                                              secondary_area_unit="hectares",
+                                              localization="cn" if lang != "en" else "en"))
+    searchable = [vl.spec for vl in layers if vl.spec.searchable and vl.n_features]
+    sections = tuple((ls.key, ls.legend) for ls in spec.layers if ls.legend is not None)
+    config = {
+        "title": _title_html(spec, lang),
+        "strings": _strings(lang),
+        "basemaps": page_basemaps(lang=lang, tianditu_key=tianditu_key),
+        "basemap": basemap.name,
+        "order": [ls.key for ls in spec.layers],
+        "groups": {ls.key: esc(bilingual(ls.group_zh, ls.group_en, lang)) for ls in spec.layers},
+        "names": {ls.key: esc(ls.name(lang)) for ls in spec.layers},
+        "show": {ls.key: bool(ls.show) for ls in spec.layers},
+        "legend": legend_html("图例", "Legend", sections, lang=lang) if sections else "",
+        "panels": _panels_html(spec.panels, lang),
+        "search": {"layers": [ls.key for ls in searchable], "names": {ls.key: esc(ls.name(lang)) for ls in searchable},
+                   "title": esc(bilingual("搜索名称", "Search by name", lang)),
+                   "placeholder": esc(bilingual("名称（中文或英文）", "Name (Chinese or English)", lang)),
+                   "none": esc(bilingual("没有匹配", "No match", lang))} if searchable else None,
+        "slider": _slider_config(spec.slider, lang) if spec.slider is not None else None,
+        "bounds": [[miny, minx], [maxy, maxx]],
+        "outline": outline,
+    }
+    m.add_child(_Setup(config))
     return m
 
 
@@ -553,5 +292,5 @@ def page_stats(m: folium.Map) -> dict:
     out = {}
     for child in m._children.values():
         if isinstance(child, VectorLayer):
-            out[child.spec.key] = {k: v for k, v in child.stats.items() if k != "styles"}
+            out[child.spec.key] = {k: v for k, v in child.stats.items() if k not in ("styles", "dashes")}
     return out
