@@ -32,6 +32,7 @@ import shapely
 from pyproj import CRS
 from scipy import sparse
 from scipy.sparse import csgraph
+from shapely.geometry.base import BaseGeometry
 
 from . import schemas as S
 from .coverage import CoverageResult, compute_coverage
@@ -347,7 +348,7 @@ def compute_access(
     trim_m: float = 100.0,
     max_snap_m: float = 150.0,
     count_snap_distance: bool = True,
-    land: gpd.GeoDataFrame | None = None,
+    land: gpd.GeoDataFrame | BaseGeometry | None = None,
     residential: gpd.GeoDataFrame | None = None,
     population=None,
     quad_segs: int = 64,
@@ -369,8 +370,11 @@ def compute_access(
         area is empty and only lengths are reported).
     max_snap_m, count_snap_distance :
         See :func:`snap_facilities`.
-    land : GeoDataFrame, optional
-        Land mask: units (and so the service areas) are clipped to it.
+    land : GeoDataFrame or geometry, optional
+        Land mask (district minus water, e.g. from the ``[coverage] land_mask`` layer):
+        passed to :func:`futiangis.coverage.compute_coverage`, so every denominator — of the
+        network service area, the straight-line circles and the ceiling alike — is land;
+        unit network lengths are measured on the clipped units too.
     residential, population :
         As for :func:`futiangis.coverage.compute_coverage`.
     ceiling : CoverageResult, optional
@@ -396,10 +400,12 @@ def compute_access(
         if not CRS.from_user_input(layer.crs).equals(CRS.from_user_input(network.crs)):
             raise CRSError(f"{what} are in {layer.crs}, the network in {network.crs}; load both "
                            "through futiangis.load (working CRS) or use .to_crs().")
+    mask = None
     if land is not None:
-        mask = shapely.union_all(land.geometry.to_numpy())
+        mask = land if isinstance(land, BaseGeometry) else shapely.union_all(land.geometry.to_numpy())
         units = units.copy()
         units[units.geometry.name] = shapely.intersection(units.geometry.to_numpy(), mask)
+    cov_kw = {"quad_segs": quad_segs, "residential": residential, "land": mask}
     snapped = snap_facilities(network, facilities, max_snap_m=max_snap_m,
                               count_snap_distance=count_snap_distance)
     node_cost = reach_from(snapped, limit_m=max(distances))
@@ -413,19 +419,17 @@ def compute_access(
     # the most the network can cover at this trim (every edge reached): the ceiling; it
     # does not depend on the facilities (the snap splits change no geometry)
     if ceiling is None and trim_m > 0:
-        ceiling = compute_coverage(network.edges, units, radius_m=trim_m, quad_segs=quad_segs,
-                                   residential=residential)
+        ceiling = compute_coverage(network.edges, units, radius_m=trim_m, **cov_kw)
     results = []
     for d in distances:
         reached = reached_segments(net, node_cost, d)
         if trim_m > 0 and len(reached):
-            net_cov = compute_coverage(reached, units, radius_m=trim_m, quad_segs=quad_segs,
-                                       residential=residential, population=population)
+            net_cov = compute_coverage(reached, units, radius_m=trim_m, population=population,
+                                       **cov_kw)
         else:
-            net_cov = compute_coverage(reached.iloc[:0], units, radius_m=1.0, quad_segs=quad_segs,
-                                       residential=residential, population=population)
-        straight = compute_coverage(facilities, units, radius_m=d, quad_segs=quad_segs,
-                                    residential=residential, population=population)
+            net_cov = compute_coverage(reached.iloc[:0], units, radius_m=1.0, population=population,
+                                       **cov_kw)
+        straight = compute_coverage(facilities, units, radius_m=d, population=population, **cov_kw)
         reached_len = _length_in(reached.geometry.to_numpy(), unit_geoms)
         circles_len = _length_in_pieces(unit_edges, qu, straight.service_pieces, len(unit_geoms))
         table = net_cov.units.copy()

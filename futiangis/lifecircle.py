@@ -170,6 +170,20 @@ def _shipped_network(config: Config, settings: AccessSettings) -> StreetNetwork:
     return network_from_lines(lines, settings, label=label)
 
 
+def project_land_mask(config: Config):
+    """The configured land mask (``[coverage] land_mask``) as coverage applies it, and its note.
+
+    Uses :mod:`futiangis.coverage`'s own rule (the union of the named shipped layer, e.g.
+    the 街道 polygons, which cover land only), so straight-line and network coverage share
+    one denominator.
+    """
+    from .coverage.themes import _land_mask  # the one definition of the project's land mask
+    from .errors import LayerReadError
+    from .load import load_shipped_layer
+
+    return _land_mask(config, None, None, load_shipped_layer, LayerReadError)
+
+
 @dataclass
 class AccessRun:
     """Network access of one theme at several distances."""
@@ -226,8 +240,11 @@ def run_access(
     settings = settings or access_settings(config)
     if network is None:
         network = _shipped_network(config, settings)
+    land_note = ""
     if units is None:
         units = load_shipped_layer(config.units_layer, config=config)
+        if land is None:  # the shipped units describe Futian: the project's land mask applies
+            land, land_note = project_land_mask(config)
     if facilities is None:
         facilities = load_shipped_layer(THEME_LAYER[theme], config=config)
     counted, note = select_scenario(facilities, scenario)
@@ -244,6 +261,8 @@ def run_access(
     notes = [f"{THEME_LAYER[theme]}: {note}.",
              (f"Network: {network.label or 'user network'}; service area = reached network "
               f"buffered by trim {trim:g} m; distances along the network (cost metres).")]
+    if land_note:
+        notes.append(land_note)
     if "coarse" in network.label.lower():
         notes.append("The network is DERIVED, COARSE (arterials from traffic-zone edges + "
                      "illustrative slow routes): no local streets, so network reach is "
@@ -329,9 +348,13 @@ def run_lifecircle(
 
     settings = access_settings(config)
     network = network or _shipped_network(config, settings)
+    notes = [PROJECT_CHOICES]
     if units is None:
         units = load_shipped_layer(config.units_layer, config=config)
-    notes = [PROJECT_CHOICES]
+        if land is None:
+            land, land_note = project_land_mask(config)
+            if land_note:
+                notes.append(land_note)
     if subdistricts is None and "subdistricts" in read_catalog(config.layers_dir):
         subdistricts = load_shipped_layer("subdistricts", config=config)
     if subdistricts is None:

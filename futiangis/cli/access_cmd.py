@@ -201,7 +201,8 @@ def _echo_lifecircle(lc) -> None:
         if frame is None:
             continue
         click.echo(f"\nthemes reached ({title}; ≥ {lc.reach_share * 100:.0f} % of land):")
-        click.echo(f"{'':<14}{head}")
+        width = max(14, *(len(str(i)) + 2 for i in frame[S.ID]))
+        click.echo(f"{'':<{width}}{head}")
         for _, r in frame.iterrows():
             cells = "".join(f"{(r[f'reached_{c.minutes}min'] or '—'):>26}" for c in lc.circles)
-            click.echo(f"{r[S.ID]!s:<14}{cells}")
+            click.echo(f"{r[S.ID]!s:<{width}}{cells}")
