@@ -84,6 +84,8 @@ class BuildStats:
 
     targets: Any | None = None
     coverage: dict[str, Any] = field(default_factory=dict)
+    #: the same coverage with the 街道 as rows (when ``subdistricts`` is shipped)
+    coverage_by_subdistrict: dict[str, Any] = field(default_factory=dict)
     park_radii: pd.Series | None = None
     gradients: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
@@ -165,10 +167,17 @@ def compute_build_stats(config: Config, layers: Mapping[str, gpd.GeoDataFrame | 
         stats.coverage[theme] = coverage.run_coverage(
             theme, config, units=layers["units"], facilities=layers[kind], district=layers["district"],
             project_masks=True)
+        if layers.get("subdistricts") is not None:
+            stats.coverage_by_subdistrict[theme] = coverage.run_coverage(
+                theme, config, units=layers["subdistricts"], facilities=layers[kind],
+                district=layers["district"], project_masks=True)
     if layers.get("parks") is not None:
-        rules = config.section("coverage").get("parks", {}).get("radii")
+        park_settings = config.section("coverage").get("parks", {})
+        rules = park_settings.get("radii")
         if rules:
-            stats.park_radii = coverage.park_radii(layers["parks"], rules)
+            stats.park_radii = coverage.park_radii(
+                layers["parks"], rules,
+                exclude_classes=tuple(park_settings.get("exclude_classes", ("nature_reserve",))))
     dem_layer = str(config.section("terrain").get("dem_layer", "dem"))
     if layers.get("slow_routes") is None:
         stats.notes.append("slow_routes not shipped: no gradients.")
@@ -193,7 +202,8 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
 
     ``reports/targets/`` (CSV, XLSX, Markdown, PNG chart: see :mod:`futiangis.report`),
     ``data/<theme>_gaps.gpkg`` (uncovered parts of each unit, largest first, EPSG:4547),
-    ``data/coverage_by_unit.csv`` and ``data/route_gradients.csv``. Atomic writes.
+    ``data/coverage_by_unit.csv``, ``data/coverage_by_subdistrict.csv`` (when the 街道 are
+    shipped) and ``data/route_gradients.csv``. Atomic writes.
     """
     from .io import write_layer
     from .report import table_to_csv, write_target_files
@@ -203,17 +213,15 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
         written += write_target_files(stats.targets, folder / "reports" / "targets")
     data = folder / "data"
     if stats.coverage:
-        units = layers["units"]
-        table = pd.DataFrame({S.ID: units[S.ID].to_numpy(), S.NAME_ZH: units[S.NAME_ZH].to_numpy(),
-                              S.NAME_EN: units[S.NAME_EN].to_numpy()})
+        written.append(write_bytes_atomic(table_to_csv(_coverage_table(layers["units"], stats.coverage)),
+                                          data / "coverage_by_unit.csv"))
         for theme, result in stats.coverage.items():
-            per_unit = result.units.drop_duplicates(S.ID).set_index(S.ID)
-            for col in ("covered_m2", "total_m2", "coverage"):
-                table[f"{theme}_{col}"] = table[S.ID].map(per_unit[col]).to_numpy()
             gaps = result.gaps.copy()
             gaps[S.ILLUSTRATIVE] = bool(result.illustrative)
             written.append(write_layer(gaps, data / f"{theme}_gaps.gpkg", layer=f"{theme}_gaps"))
-        written.append(write_bytes_atomic(table_to_csv(table), data / "coverage_by_unit.csv"))
+    if stats.coverage_by_subdistrict:
+        table = _coverage_table(layers["subdistricts"], stats.coverage_by_subdistrict)
+        written.append(write_bytes_atomic(table_to_csv(table), data / "coverage_by_subdistrict.csv"))
     if stats.gradients is not None:
         written.append(write_bytes_atomic(table_to_csv(stats.gradients.reset_index(drop=True)),
                                           data / "route_gradients.csv"))
@@ -240,6 +248,18 @@ def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], s
 # ---------------------------------------------------------------------------------------
 # 4. pages
 # ---------------------------------------------------------------------------------------
+def _coverage_table(units: gpd.GeoDataFrame, coverage: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per unit (or 街道): covered, total, coverage and the verdict of every theme."""
+    table = pd.DataFrame({S.ID: units[S.ID].to_numpy(), S.NAME_ZH: units[S.NAME_ZH].to_numpy(),
+                          S.NAME_EN: units[S.NAME_EN].to_numpy()})
+    for theme, result in coverage.items():
+        per_unit = result.units.drop_duplicates(S.ID).set_index(S.ID)
+        for col in ("covered_m2", "total_m2", "coverage", "verdict", "margin_pp"):
+            if col in per_unit.columns:
+                table[f"{theme}_{col}"] = table[S.ID].map(per_unit[col]).to_numpy()
+    return table
+
+
 def _coverage_by_unit(units: gpd.GeoDataFrame, coverage: Mapping[str, Any], lang: str) -> str:
     table = pd.DataFrame({S.ID: units[S.ID].to_numpy(),
                           "name": [bilingual(a, b, lang) for a, b in zip(units[S.NAME_ZH], units[S.NAME_EN])]})

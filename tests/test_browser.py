@@ -35,10 +35,8 @@ pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)">'
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # overlays in the layer control of each page with every shipped layer present
-#: + the 街道 outlines on every page when the subdistricts layer is shipped (issue 12)
-_SUBDISTRICTS = int((ROOT / "layers" / "subdistricts.meta.toml").exists())
-EXPECTED_OVERLAYS = {k: n + _SUBDISTRICTS for k, n in
-                     {"overview": 8, "cbd_renewal": 3, "parks": 5, "slow_bike": 6, "charging": 5}.items()}
+# every page also lists the 街道 outlines now that layers/subdistricts ships (issue 12): +1 each
+EXPECTED_OVERLAYS = {"overview": 9, "cbd_renewal": 4, "parks": 6, "slow_bike": 7, "charging": 6}
 #: basemaps in the switcher without TIANDITU_KEY: none, OSM, CartoDB, Esri, Gaode
 EXPECTED_BASEMAPS = 5
 # layers listed but switched off on opening (the user turns them on)
@@ -222,11 +220,13 @@ def test_unit_popup_numbers_and_hostile_name(browser, site):
     page.close()
     assert HOSTILE in text  # shown as text
     assert images == 0 and xss is None and problems["dialog"] == []
-    match = re.search(r"面积 · Area\s+([\d,]+) m²（([\d.]+) 万㎡）", text)
+    # land reads in km² or ha (万㎡ is for floor area), with m² beside it
+    match = re.search(r"面积 · Area\s+([\d.,]+) (km²|ha)（([\d,]+) m²）", text)
     assert match, text
-    shown_m2 = float(match.group(1).replace(",", ""))
+    shown_m2 = float(match.group(3).replace(",", ""))
     assert abs(shown_m2 - geod_area) / geod_area < 1e-3  # planar EPSG:4547 vs geodesic
-    assert float(match.group(2)) == pytest.approx(geod_area / 1e4, abs=0.01)
+    per = 1e6 if match.group(2) == "km²" else 1e4
+    assert float(match.group(1).replace(",", "")) == pytest.approx(geod_area / per, abs=0.01)
     assert "open data" in text  # accuracy class
 
 

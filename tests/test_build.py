@@ -244,3 +244,13 @@ def test_shipped_layers_build(tmp_path, config):
             assert counts[kind]["features"] == len(src)
     index = (tmp_path / "maps" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"拓展产业空间", index)
+    # coverage by 街道 as well as by traffic zone: the 10 shipped subdistricts, each share ≤ 1,
+    # and the sum of their covered land ≤ the land of the 10 polygons
+    import pandas as pd
+
+    by_jd = pd.read_csv(tmp_path / "maps" / "data" / "coverage_by_subdistrict.csv", encoding="utf-8-sig")
+    with fiona.open(config.layers_dir / "subdistricts.geojson") as src:
+        assert sorted(by_jd["id"]) == sorted(f["properties"]["id"] for f in src)
+    assert by_jd["parks_coverage"].between(0, 1).all()
+    assert set(by_jd["parks_verdict"]) <= {"met", "not met"}
+    assert (tmp_path / "maps" / "reports" / "targets" / "by_subdistricts.csv").exists()

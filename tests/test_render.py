@@ -100,6 +100,16 @@ def test_area_format_m2_and_wan():
     assert format_area_m2(12.34) == "12.3 m²（0.00 万㎡）"
 
 
+def test_land_reads_in_km2_or_ha():
+    from futiangis.render.popups import format_land_m2, format_value
+
+    # 1,000 m x 1,000 m = 1 km²; 100 m x 100 m = 1 ha; floor area stays in 万㎡
+    assert format_land_m2(1000 * 1000) == "1.00 km²（1,000,000 m²）"
+    assert format_land_m2(100 * 100) == "1.00 ha（10,000 m²）"
+    assert format_value(79_790_137, "land_m2") == "79.79 km²（79,790,137 m²）"
+    assert "万㎡" not in format_value(79_790_137, "land_m2")
+
+
 @pytest.mark.parametrize("value,kind,expected", [
     (0.8123, "share", "81.2 %"),
     (2015.0, "year", "2015"),

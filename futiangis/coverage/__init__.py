@@ -48,4 +48,7 @@ __all__ = [
     "verdict_of",
     "run_coverage",
     "select_scenario",
+    # column names of the results
+    "COVERAGE", "COVERED_M2", "GAP_ID", "POPULATION", "POPULATION_COVERAGE", "POPULATION_COVERED",
+    "TOTAL_M2", "UNCOVERED_M2", "UNIT_ID",
 ]

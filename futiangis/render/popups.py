@@ -28,6 +28,7 @@ __all__ = [
     "esc",
     "format_value",
     "format_area_m2",
+    "format_land_m2",
     "format_length_m",
     "feature_properties",
     "ILLUSTRATIVE_NOTE_ZH",
@@ -40,7 +41,7 @@ ILLUSTRATIVE_NOTE_EN = "Illustrative, not official data"
 
 # Value kinds a Field can format.
 KINDS = (
-    "text", "int", "float", "area_m2", "length_m", "pct", "share", "grade_pct",
+    "text", "int", "float", "area_m2", "land_m2", "length_m", "pct", "share", "grade_pct",
     "money_100m_cny", "status", "year", "direction", "bool", "category",
 )
 
@@ -111,6 +112,26 @@ def format_area_m2(value: float) -> str:
     return f"{m2} m²（{value / 10_000:,.2f} 万㎡）"
 
 
+def format_land_m2(value: float) -> str:
+    """Land area: ``74.01 km²（74,012,651 m²）`` from 1 km² up, else ``12.35 ha（123,456 m²）``.
+
+    万㎡ is kept for floor area (GFA); land is read in km² or hectares.
+
+    Examples
+    --------
+    >>> format_land_m2(74_012_651)
+    '74.01 km²（74,012,651 m²）'
+    >>> format_land_m2(123_456)
+    '12.35 ha（123,456 m²）'
+    """
+    value = float(value)
+    if abs(value) < 100:
+        return f"{value:,.1f} m²"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.2f} km²（{value:,.0f} m²）"
+    return f"{value / 1e4:,.2f} ha（{value:,.0f} m²）"
+
+
 def format_length_m(value: float) -> str:
     """``1,234 m（1.23 km）``."""
     value = float(value)
@@ -126,6 +147,8 @@ def format_value(value: Any, kind: str, lang: str = "zh", values_zh: Mapping[str
         return bilingual((values_zh or {}).get(text, text), text.replace("_", " "), lang)
     if kind == "area_m2":
         return format_area_m2(value)
+    if kind == "land_m2":
+        return format_land_m2(value)
     if kind == "length_m":
         return format_length_m(value)
     if kind == "int":

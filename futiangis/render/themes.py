@@ -45,7 +45,7 @@ LABEL_ZOOM = {"cbd_zones": 12.5, "parks": 13.5, "subdistricts": 12.0, "units": 1
 CHARGING_SIZE_KEY = (1, 10, 50)
 
 ACCURACY_FIELD = Field(S.ACCURACY, "精度等级", "Accuracy class")
-AREA_FIELD = Field(S.AREA_M2, "面积", "Area", "area_m2")
+AREA_FIELD = Field(S.AREA_M2, "面积", "Area", "land_m2")  # land: km²/ha (万㎡ is for floor area)
 GROUP_BASE = ("基础", "Base")
 GROUP_PLAN = ("规划", "Planning")
 GROUP_FACILITY = ("设施", "Facilities")
@@ -104,7 +104,7 @@ def _renewal_layer(sites: gpd.GeoDataFrame, accounted: gpd.GeoDataFrame | None, 
     frame = _with_area(sites)
     fields = [Field(S.STATUS, "状态", "Status", "status"), Field(S.YEAR, "年份", "Year", "year"),
               Field(S.USE, "用途", "Use", "category", USE_ZH), Field(S.PLOT_RATIO, "容积率", "Plot ratio (FAR)", "float"),
-              Field(S.AREA_M2, "用地面积", "Land area", "area_m2"),
+              Field(S.AREA_M2, "用地面积", "Land area", "land_m2"),
               Field(S.GFA_NEW_M2, "新增产业空间（申报）", "New industrial GFA (reported)", "area_m2")]
     if accounted is not None and "gfa_counted_m2" in accounted.columns:
         extra = accounted.reindex(frame.index)
@@ -267,8 +267,8 @@ def _coverage_layers(theme: str, result: Any, units: gpd.GeoDataFrame, district:
     units_layer = LayerSpec(
         "unit_coverage", frame, f"{zh}服务覆盖率（按单元）", f"{en.capitalize()} coverage by unit", *GROUP_ANALYSIS,
         fields=(Field(S.ID, "编号", "ID"), Field("coverage", "覆盖率", "Coverage", "share"),
-                Field("covered_m2", "覆盖面积", "Covered area", "area_m2"),
-                Field("total_m2", "单元面积", "Unit area", "area_m2")),
+                Field("covered_m2", "覆盖面积", "Covered area", "land_m2"),
+                Field("total_m2", "单元面积", "Unit area", "land_m2")),
         colors=classes.color_of(), fill_opacity=0.55, weight=0.6,
         legend=LegendSection("单元覆盖率", "Coverage of unit", tuple(
             LegendEntry(c, lab, lab, "fill", n) for c, lab, n in zip(classes.colors, classes.labels, classes.counts()))),
@@ -283,7 +283,7 @@ def _coverage_layers(theme: str, result: Any, units: gpd.GeoDataFrame, district:
     )
     service_layer = LayerSpec(
         "service_area", service, f"{zh}服务范围", f"{en.capitalize()} service area", *GROUP_ANALYSIS,
-        fields=(Field("covered_m2", "区内覆盖面积", "Area covered in Futian", "area_m2"),
+        fields=(Field("covered_m2", "区内覆盖面积", "Area covered in Futian", "land_m2"),
                 Field("coverage", "全区覆盖率", "District coverage", "share"),
                 Field("radius", "服务半径", "Service radius")),
         color=SERVICE_COLOR, fill_opacity=0.2, weight=1.0, provenance=prov, show=False,
@@ -296,10 +296,10 @@ def _coverage_layers(theme: str, result: Any, units: gpd.GeoDataFrame, district:
         gaps[S.NAME_EN] = "Gap " + gaps["gap_id"].astype(str)
     gap_layer = LayerSpec(
         "gaps", gaps, f"{zh}服务空白", f"{en.capitalize()} gaps", *GROUP_ANALYSIS,
-        fields=(Field(S.AREA_M2, "空白面积", "Gap area", "area_m2"), Field("unit_id", "所在单元", "Unit")),
+        fields=(Field(S.AREA_M2, "空白面积", "Gap area", "land_m2"), Field("unit_id", "所在单元", "Unit")),
         color=GAP_COLOR, fill_opacity=0.35, weight=0.8, provenance=prov, searchable=True,
         legend=LegendSection("服务空白", "Gaps", (LegendEntry(GAP_COLOR, "未覆盖", "not covered", "fill", len(gaps)),)),
-        tooltip_field=Field(S.AREA_M2, "空白", "Gap", "area_m2"),
+        tooltip_field=Field(S.AREA_M2, "空白", "Gap", "land_m2"),
     )
     return [units_layer, service_layer, gap_layer]
 
@@ -338,13 +338,15 @@ def coverage_panel_html(result: Any, *, lang: str = "zh") -> str:
     cov = o.get("coverage")
     rows = [
         (bilingual("全区覆盖率", "District coverage", lang), _bar(cov)),
-        (bilingual("覆盖面积", "Covered", lang), esc(format_value(o.get("covered_m2"), "area_m2"))),
-        (bilingual("总面积", "Total", lang), esc(format_value(o.get("total_m2"), "area_m2"))),
+        (bilingual("覆盖面积", "Covered", lang), esc(format_value(o.get("covered_m2"), "land_m2"))),
+        (bilingual("总面积", "Total", lang), esc(format_value(o.get("total_m2"), "land_m2"))),
         (bilingual("服务半径", "Radius", lang), esc(_radius_text(result.radius_m))),
     ]
     threshold = getattr(result, "threshold", None)
     if threshold is not None and cov is not None:
         verdict = getattr(result, "verdict", None)
+        if isinstance(verdict, Mapping):  # CoverageResult.verdict: {"met", "verdict", "margin_pp", "text"}
+            verdict = verdict.get("met")
         met = (str(verdict) in ("达标", "met", "True")) if verdict is not None else cov >= threshold
         margin = 100 * (cov - threshold)
         rows.append((bilingual("标准", "Threshold", lang), f"≥ {100 * threshold:.0f} % — {_verdict_html(met, lang)}"))

@@ -8,7 +8,6 @@ the number of sites counted, and every GFA column adds up to the district total.
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .. import schemas as S
