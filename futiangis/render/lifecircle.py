@@ -5,7 +5,9 @@
 network buffered by the trim) at the three circles, the straight-line circles of the
 same radii as outlines and the 15-minute gaps; per unit, how many themes each circle
 reaches; a panel with the per-街道 (or per-unit) table, the standard and the project's
-choices. Nothing here computes a statistic or touches a file.
+choices. Nothing here computes a statistic or touches a file; the page is registered
+with :mod:`futiangis.render.registry` (its ``compute`` step calls
+:func:`futiangis.lifecircle.run_lifecircle` once per build).
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ import shapely
 
 from .. import schemas as S
 from .legend import LegendEntry, LegendSection
-from .maps import LayerSpec, MapSpec, Panel
+from .model import LayerSpec, MapSpec, Panel
 from .popups import Field, bilingual, esc
+from .registry import ThemeContext, register_theme
 from .tables import Column, table_html
 
 __all__ = ["lifecircle_spec", "lifecircle_table_html"]
@@ -151,3 +154,22 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
         "Network service areas at 300/500/1000 m beside straight-line circles, the gaps and the themes "
         "each circle reaches per 街道 (GB 50180-2018); the network is a derived, coarse arterial network.",
         tuple(specs), district, panels)
+
+
+def compute_lifecircle_page(config: Any, layers: Mapping[str, Any]) -> Any:
+    """The build's life-circle statistics, or None when no network layer is shipped."""
+    from ..io import read_catalog
+    from ..lifecircle import THEME_LAYER, access_settings, project_land_mask, run_lifecircle
+
+    if access_settings(config).network_layer not in read_catalog(config.layers_dir):
+        return None
+    given = {t: layers[k] for t, k in THEME_LAYER.items() if layers.get(k) is not None}
+    land, _ = project_land_mask(config)
+    return run_lifecircle(config, units=layers["units"], subdistricts=layers.get("subdistricts"),
+                          facilities=given, land=land)
+
+
+@register_theme("lifecircle", order=60, title=("5/10/15 分钟生活圈", "5/10/15-minute life circles"),
+                compute=compute_lifecircle_page)
+def _lifecircle_page(ctx: ThemeContext) -> MapSpec | None:
+    return None if ctx.data is None else lifecircle_spec(ctx.layers, ctx.data, lang=ctx.lang)
