@@ -2,12 +2,12 @@
 
 Steps, each a plain function:
 
-1. :func:`load_build_layers` — the shipped layers through the one loading door
-   (``district`` and ``units`` are required; a theme layer that is not shipped is
-   reported and its map drawn without it);
-2. :func:`compute_build_stats` — one call per theme into the analysis modules
-   (:func:`futiangis.targets.run_target_accounting`,
-   :func:`futiangis.coverage.run_coverage`, :func:`futiangis.terrain.run_terrain`);
+1. :meth:`futiangis.project.Project.build_layers` — the project's layers through the one
+   loading door (``district`` and ``units`` are required; a theme layer that is not in
+   the catalogue is reported and its map drawn without it);
+2. :func:`compute_build_stats` — one call per theme through the project shell
+   (:meth:`~futiangis.project.Project.targets`, :meth:`~futiangis.project.Project.coverage`,
+   :meth:`~futiangis.project.Project.terrain`);
 3. :func:`theme_specs` — the theme maps as data, one per registered theme
    (:mod:`futiangis.render.registry`; adding a page is one decorated function);
 4. :func:`build_maps` — renders every page (and a PNG per theme) plus ``index.html``
@@ -29,9 +29,9 @@ import pandas as pd
 
 from . import schemas as S
 from .config import Config
-from .io import atomic_output_dir, read_catalog, write_bytes_atomic, write_text_atomic
+from .io import atomic_output_dir, write_bytes_atomic, write_text_atomic
 from .io.outputs import check_output_dir
-from .load import load_shipped_layer
+from .project import REQUIRED_LAYERS, THEME_LAYERS, Project, load_build_layers
 from .render.basemaps import DEFAULT_BASEMAP, Basemap, get_basemap
 from .render.model import MapSpec
 from .render.popups import bilingual
@@ -51,10 +51,9 @@ __all__ = [
     "index_html",
 ]
 
-REQUIRED_LAYERS = ("district", "units")
-THEME_LAYERS = ("cbd_zones", "renewal_sites", "parks", "slow_routes", "charging_stations", "bike_stations",
-                "subdistricts")
-COVERAGE_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
+#: shares in data files: 12 decimals keep every real difference and drop float noise
+COVERAGE_DECIMALS = 12
+COVERAGE_LAYER = S.THEME_LAYER
 
 #: written into every output folder (and committed as maps/README.md), so a build that
 #: replaces maps/ leaves the repository clean.
@@ -107,87 +106,51 @@ class BuildResult:
 # ---------------------------------------------------------------------------------------
 # 1. layers
 # ---------------------------------------------------------------------------------------
-def load_build_layers(config: Config) -> tuple[dict[str, gpd.GeoDataFrame | None], list[str]]:
-    """Load the layers the maps use.
-
-    Returns
-    -------
-    (layers, notes)
-        ``layers`` maps each kind to its GeoDataFrame (working CRS) or ``None`` when
-        the layer is not shipped; ``notes`` says which are missing.
-
-    Raises
-    ------
-    LayerReadError
-        If ``district`` or ``units`` is missing.
-    LayerValidationError
-        If a shipped layer is invalid (the build stops; the previous maps stay).
-    """
-    catalog = read_catalog(config.layers_dir)
-    layers: dict[str, gpd.GeoDataFrame | None] = {}
-    notes = []
-    for kind in (config.district_layer, config.units_layer):
-        layers[kind] = load_shipped_layer(kind, config=config)
-    layers["district"] = layers[config.district_layer]
-    layers["units"] = layers[config.units_layer]
-    for kind in THEME_LAYERS:
-        if kind not in catalog:
-            layers[kind] = None
-            if kind == "subdistricts":  # optional: 街道 outlines when a layer is shipped
-                continue
-            notes.append(f"layer {kind!r} is not shipped (layers folder {Path(config.layers_dir).name}/): "
-                         "maps drawn without it.")
-            continue
-        layers[kind] = load_shipped_layer(kind, config=config)
-    return layers, notes
-
-
 # ---------------------------------------------------------------------------------------
 # 2. statistics: one call per theme
 # ---------------------------------------------------------------------------------------
-def compute_build_stats(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None]) -> BuildStats:
+def compute_build_stats(config: Config | Project,
+                        layers: Mapping[str, gpd.GeoDataFrame | None]) -> BuildStats:
     """Target accounting, coverage (parks, charging, bike) and route gradients.
 
     Each theme's statistics come from one call into its analysis module; a theme whose
     layer is not shipped is skipped with a note. Errors in the data or the config
     propagate (the build fails, previous maps kept).
     """
-    from . import coverage, targets, terrain
+    from .coverage import park_radii
 
+    project = config if isinstance(config, Project) else Project(config)
+    config = project.config
     stats = BuildStats()
     if layers.get("renewal_sites") is None or layers.get("cbd_zones") is None:
         stats.notes.append("renewal_sites / cbd_zones not shipped: no target progress.")
     else:
-        stats.targets = targets.run_target_accounting(
-            config, sites=layers["renewal_sites"], zones=layers["cbd_zones"])
+        stats.targets = project.targets(sites=layers["renewal_sites"], zones=layers["cbd_zones"])
     for theme, kind in COVERAGE_LAYER.items():
         if layers.get(kind) is None:
             stats.notes.append(f"{kind} not shipped: no {theme} coverage.")
             continue
-        stats.coverage[theme] = coverage.run_coverage(
-            theme, config, units=layers["units"], facilities=layers[kind], district=layers["district"],
+        stats.coverage[theme] = project.coverage(
+            theme, units=layers["units"], facilities=layers[kind], district=layers["district"],
             project_masks=True)
         if layers.get("subdistricts") is not None:
-            stats.coverage_by_subdistrict[theme] = coverage.run_coverage(
-                theme, config, units=layers["subdistricts"], facilities=layers[kind],
+            stats.coverage_by_subdistrict[theme] = project.coverage(
+                theme, units=layers["subdistricts"], facilities=layers[kind],
                 district=layers["district"], project_masks=True)
-    if layers.get("parks") is not None:
-        park_settings = config.section("coverage").get("parks", {})
-        rules = park_settings.get("radii")
-        if rules:
-            stats.park_radii = coverage.park_radii(
-                layers["parks"], rules,
-                exclude_classes=tuple(park_settings.get("exclude_classes", ("nature_reserve",))))
-    dem_layer = str(config.section("terrain").get("dem_layer", "dem"))
+    parks_settings = config.coverage.theme("parks")
+    if layers.get("parks") is not None and parks_settings is not None and parks_settings.radii:
+        stats.park_radii = park_radii(layers["parks"], parks_settings.radii,
+                                      exclude_classes=parks_settings.exclude_classes)
+    dem_layer = config.terrain.dem_layer
     if layers.get("slow_routes") is None:
         stats.notes.append("slow_routes not shipped: no gradients.")
-    elif dem_layer not in read_catalog(config.layers_dir):
+    elif not project.has_layer(dem_layer):
         stats.notes.append(f"DEM layer {dem_layer!r} not shipped: routes drawn without gradients.")
     else:
         parks = layers.get("parks")
-        if parks is None:  # run_terrain wants parks too; an empty layer gives an empty table
+        if parks is None:  # terrain wants parks too; an empty layer gives an empty table
             parks = layers["slow_routes"].iloc[:0]
-        result = terrain.run_terrain(config, routes=layers["slow_routes"], parks=parks)
+        result = project.terrain(routes=layers["slow_routes"], parks=parks)
         stats.gradients = result.routes
         stats.notes.extend(result.notes)
     for theme in registered_themes():
@@ -262,7 +225,10 @@ def _coverage_table(units: gpd.GeoDataFrame, coverage: Mapping[str, Any]) -> pd.
         per_unit = result.units.drop_duplicates(S.ID).set_index(S.ID)
         for col in ("covered_m2", "total_m2", "coverage", "verdict", "margin_pp"):
             if col in per_unit.columns:
-                table[f"{theme}_{col}"] = table[S.ID].map(per_unit[col]).to_numpy()
+                values = table[S.ID].map(per_unit[col])
+                if col == "coverage":  # 0.99999999999998 is float noise of a fully covered unit
+                    values = values.astype("float64").round(COVERAGE_DECIMALS)
+                table[f"{theme}_{col}"] = values.to_numpy()
     return table
 
 
@@ -403,8 +369,9 @@ def build_maps(
     out = Path(out_dir) if out_dir is not None else config.maps_dir
     protected = output_protected_paths(config)
     check_output_dir(out, force=force, protected=protected)  # refuse before the slow part
-    layers, notes = load_build_layers(config)
-    stats = compute_build_stats(config, layers)
+    project = Project(config)
+    layers, notes = project.build_layers()
+    stats = compute_build_stats(project, layers)
     specs = theme_specs(config, layers, stats, lang=lang)
     notes = notes + stats.notes
     if not tianditu_key:

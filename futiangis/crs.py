@@ -35,6 +35,7 @@ __all__ = [
     "transform_geometries",
     "parse_source_crs",
     "require_projected",
+    "require_same_crs",
 ]
 
 WORKING_CRS = "EPSG:4547"
@@ -224,3 +225,38 @@ def require_projected(crs, what: str = "this operation") -> None:
     unit = crs.axis_info[0].unit_name if crs.axis_info else ""
     if unit not in ("metre", "meter"):
         raise CRSError(f"{what} needs metres; {crs.to_string()} uses {unit!r}.")
+
+
+def require_same_crs(*layers, what: str = "this operation") -> None:
+    """The CRS-mismatch policy: refuse, never reproject silently.
+
+    Every layer (GeoDataFrame, GeoSeries or a CRS) must have a projected CRS in metres,
+    and all the same one. Load layers through :func:`futiangis.load.load_layer` (which
+    reprojects each to the working CRS once, at the door) or call ``.to_crs()`` yourself.
+
+    Raises
+    ------
+    CRSError
+        Naming both CRSs and how to fix it.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> a = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs=4547)
+    >>> require_same_crs(a, a.to_crs(32650), what="coverage")
+    Traceback (most recent call last):
+    ...
+    futiangis.errors.CRSError: coverage: layers are in different CRSs (EPSG:4547 vs EPSG:32650); ...
+    """
+    crss = [getattr(layer, "crs", layer) for layer in layers]
+    for crs in crss:
+        require_projected(crs, what)
+    first = CRS.from_user_input(crss[0])
+    for crs in crss[1:]:
+        other = CRS.from_user_input(crs)
+        if not first.equals(other):
+            raise CRSError(
+                f"{what}: layers are in different CRSs ({first.to_string()} vs "
+                f"{other.to_string()}); load both through futiangis.load (working CRS "
+                f"{WORKING_CRS}) or reproject with .to_crs() first."
+            )

@@ -27,8 +27,7 @@ import pandas as pd
 import shapely
 
 from . import schemas as S
-from .config import Config
-from .crs import require_projected
+from .crs import require_projected, require_same_crs
 from .errors import CRSError, LayerValidationError, Problem
 
 __all__ = [
@@ -38,7 +37,8 @@ __all__ = [
     "join_polygons_to_units",
     "apportion_to_zones",
     "disjoint_zones",
-    "stats_by",
+    "summarize_units",
+    "STATS_LAYERS",
 ]
 
 #: zone id given to the part of a site that lies in no zone
@@ -52,14 +52,7 @@ _M2_PER_KM2 = 1_000_000.0
 # helpers
 # ---------------------------------------------------------------------------------------
 def _check_same_crs(left: gpd.GeoDataFrame, right: gpd.GeoDataFrame, what: str) -> None:
-    require_projected(left.crs, what)
-    require_projected(right.crs, what)
-    if not left.crs.equals(right.crs):
-        raise CRSError(
-            f"{what}: the layers are in different CRSs ({left.crs.to_string()} vs "
-            f"{right.crs.to_string()}); load both through futiangis.load (working CRS "
-            "EPSG:4547) or reproject with .to_crs() first."
-        )
+    require_same_crs(left, right, what=what)
 
 
 def _ids(gdf: gpd.GeoDataFrame) -> pd.Series:
@@ -351,58 +344,45 @@ _STATS_LAYERS = (
     ("slow_routes", "lines", None, "routes"),
     ("parks", "polygons", None, "park"),
 )
+#: catalogue kinds summarised per unit by :func:`summarize_units`, in column order
+STATS_LAYERS = tuple(kind for kind, *_ in _STATS_LAYERS)
 
 
-def stats_by(config: Config, by: str = "units") -> pd.DataFrame:
-    """Stations, routes and parks per statistical unit or per CBD zone, from shipped layers.
+def summarize_units(units: gpd.GeoDataFrame, layers) -> pd.DataFrame:
+    """Stations, routes and parks per unit (or zone): one table for the ``stats`` command.
 
     Parameters
     ----------
-    config : Config
-        Locates the shipped layers.
-    by : {"units", "zones"}
-        ``units`` (the statistical units layer) or ``zones`` (``cbd_zones``).
+    units : GeoDataFrame
+        Statistical units or (disjoint) zones, working CRS, with an ``id``.
+    layers : Mapping[str, GeoDataFrame]
+        Any of ``charging_stations``, ``bike_stations``, ``slow_routes``, ``parks``, in
+        the same CRS; a kind that is absent gives no columns.
 
     Returns
     -------
     DataFrame
-        Indexed like the unit layer: ``id``, ``name_zh``, ``area_km2`` and, for each shipped
-        layer present, ``charging_count``, ``charging_piles``, ``charging_per_km2``,
-        ``charging_piles_per_km2``, ``bike_count``, ``bike_docks``, ``bike_per_km2``,
-        ``bike_docks_per_km2``, ``routes_length_km``, ``routes_km_per_km2``,
-        ``park_area_m2``, ``park_share``. Layers not shipped are listed in
-        ``result.attrs["missing_layers"]``; ``result.attrs["illustrative_layers"]`` names
-        the illustrative ones used.
+        Indexed like ``units``: ``id``, ``name_zh`` (when the units have names),
+        ``area_km2`` and, per layer given, ``charging_count``, ``charging_piles``,
+        ``charging_per_km2``, ``charging_piles_per_km2``, ``bike_count``, ``bike_docks``,
+        ``bike_per_km2``, ``bike_docks_per_km2``, ``routes_length_km``,
+        ``routes_km_per_km2``, ``park_area_m2``, ``park_share``.
 
-    Raises
-    ------
-    ConfigError
-        If ``by`` is not ``units`` or ``zones``.
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> units = gpd.GeoDataFrame({"id": ["u"]}, crs=4547, geometry=[shapely.box(0, 0, 1000, 1000)])
+    >>> parks = gpd.GeoDataFrame({"id": ["p"]}, crs=4547, geometry=[shapely.box(0, 0, 100, 100)])
+    >>> summarize_units(units, {"parks": parks})[["area_km2", "park_area_m2", "park_share"]].iloc[0].tolist()
+    [1.0, 10000.0, 0.01]
     """
-    from .errors import ConfigError
-    from .io import read_catalog
-    from .load import load_shipped_layer
-
-    if by not in ("units", "zones"):
-        raise ConfigError(f"stats --by must be 'units' or 'zones', got {by!r}.")
-    unit_kind = config.units_layer if by == "units" else "cbd_zones"
-    units = load_shipped_layer(unit_kind, config=config)
-    if by == "zones":
-        geoms, _ = disjoint_zones(units)
-        units = units.set_geometry(geoms)
-    catalog = read_catalog(config.layers_dir)
     out = _unit_frame(units)
     if S.NAME_ZH in units.columns:
         out.insert(1, S.NAME_ZH, units[S.NAME_ZH].astype(str).to_numpy())
-    missing: list[str] = []
-    illustrative: list[str] = []
     for kind, shape, value_col, prefix in _STATS_LAYERS:
-        if kind not in catalog or not catalog[kind].path.exists():
-            missing.append(kind)
+        layer = layers.get(kind)
+        if layer is None:
             continue
-        layer = load_shipped_layer(kind, config=config)
-        if catalog[kind].accuracy_class == "illustrative":
-            illustrative.append(kind)
         if shape == "points":
             res = join_points_to_units(layer, units, value_col=value_col)
             out[f"{prefix}_count"] = res["count"]
@@ -417,8 +397,4 @@ def stats_by(config: Config, by: str = "units") -> pd.DataFrame:
             res = join_polygons_to_units(layer, units, prefix=prefix)
             out[f"{prefix}_area_m2"] = res[f"{prefix}_area_m2"]
             out[f"{prefix}_share"] = res[f"{prefix}_share"]
-    out.attrs["by"] = by
-    out.attrs["unit_layer"] = unit_kind
-    out.attrs["missing_layers"] = missing
-    out.attrs["illustrative_layers"] = illustrative
     return out

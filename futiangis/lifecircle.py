@@ -108,8 +108,8 @@ def access_settings(config: Config) -> AccessSettings:
     ConfigError
         Naming the key and the value expected.
     """
-    net = config.section("network")
-    acc = config.section("access")
+    net = config.extra.get("network", {})
+    acc = config.extra.get("access", {})
     d = AccessSettings()
     impedance = str(net.get("impedance", d.impedance))
     if impedance not in IMPEDANCE_KINDS:
@@ -250,7 +250,7 @@ def run_access(
     counted, note = select_scenario(facilities, scenario)
     distances = tuple(max_m) if max_m else settings.distances_m
     trim = settings.trim_m if trim_m is None else float(trim_m)
-    quad_segs = int(config.section("coverage").get("quad_segs", 64))
+    quad_segs = config.coverage.quad_segs
     results, snapped = compute_access(
         network, counted, units, max_m=distances, trim_m=trim,
         max_snap_m=settings.max_snap_m if max_snap_m is None else float(max_snap_m),

@@ -1,7 +1,9 @@
 """The one door for every layer: read (``io``) + validate (``validate``) -> working CRS.
 
 ``load_layer`` is what the CLI and the analyses call for a user's file;
-``load_shipped_layer`` loads one of the layers in ``layers/`` through the same door.
+``load_shipped_layer`` loads one of the project's catalogue layers through the same door
+(:class:`futiangis.project.Project` caches them). Settings come from a
+:class:`~futiangis.config.Config` (default: the built-in defaults, EPSG:4547).
 """
 from __future__ import annotations
 
@@ -60,13 +62,15 @@ def _mojibake_problems(gdf: gpd.GeoDataFrame, path: Path) -> list[Problem]:
     return problems
 
 
-def load_district_wgs84(config: Config) -> gpd.GeoDataFrame | None:
-    """The shipped district boundary in EPSG:4326, or None if it is not available."""
+def load_district_wgs84(config: Config | None) -> gpd.GeoDataFrame | None:
+    """The project's district boundary in EPSG:4326, or None if it is not available."""
+    if config is None or config.path is None:
+        return None
     try:
         catalog = read_catalog(config.layers_dir)
     except LayerReadError:
         return None
-    info = catalog.get(config.district_layer)
+    info = catalog.get(config.region.district_layer)
     if info is None or not info.path.exists():
         return None
     gdf = read_vector(info.path)
@@ -75,9 +79,9 @@ def load_district_wgs84(config: Config) -> gpd.GeoDataFrame | None:
 
 def load_layer(
     path: str | Path,
-    kind: str,
+    kind: str = "generic",
     *,
-    config: Config,
+    config: Config | None = None,
     layer: str | None = None,
     source_crs: str | None = None,
     encoding: str | None = None,
@@ -92,8 +96,8 @@ def load_layer(
         GeoPackage, Shapefile, GeoJSON or CSV (lon/lat columns).
     kind : str
         Layer kind (see :data:`futiangis.schemas.SCHEMAS`) whose schema applies.
-    config : Config
-        Supplies the working CRS and the plausibility window.
+    config : Config, optional
+        Supplies the working CRS and the plausibility window (default: built-in defaults).
     layer, encoding : str, optional
         Layer name in a multi-layer file; text encoding of a shapefile without .cpg.
     source_crs : str, optional
@@ -106,6 +110,7 @@ def load_layer(
     LayerReadError, LayerValidationError, CRSError, ConfigError
     """
     path = Path(path)
+    config = config or Config()
     schema = get_schema(kind)
     parsed_crs = parse_source_crs(source_crs)
     raw = read_vector(path, layer=layer, encoding=encoding)
@@ -127,11 +132,11 @@ def load_layer(
         raw,
         schema,
         source=source,
-        working_crs=config.working_crs,
+        working_crs=config.crs.working,
         source_crs=parsed_crs,
-        shenzhen_bbox_wgs84=config.shenzhen_bbox_wgs84,
+        shenzhen_bbox_wgs84=config.region.shenzhen_bbox_wgs84,
         district_wgs84=district_wgs84,
-        gcj02_check_min_points=config.gcj02_check_min_points,
+        gcj02_check_min_points=config.region.gcj02_check_min_points,
         fix=fix,
         is_csv=path.suffix.lower() == ".csv",
         extra_problems=extra,
@@ -152,7 +157,7 @@ def load_shipped_layer(kind: str, *, config: Config) -> gpd.GeoDataFrame:
             f"{config.layers_dir}: no shipped layer {kind!r} (have: {', '.join(sorted(catalog))})."
         )
     info = catalog[kind]
-    district = None if kind == config.district_layer else load_district_wgs84(config)
+    district = None if kind == config.region.district_layer else load_district_wgs84(config)
     prepared = load_layer(info.path, kind, config=config, district_wgs84=district)
     gdf = prepared.gdf
     gdf.attrs["provenance"] = info.as_dict()
@@ -172,7 +177,7 @@ def shipped_path(kind: str, *, config: Config) -> Path:
 def load_raster(
     path: str | Path,
     *,
-    config: Config,
+    config: Config | None = None,
     district_wgs84: gpd.GeoDataFrame | None = None,
     band: int = 1,
 ) -> RasterData:
@@ -202,7 +207,7 @@ def load_raster(
         dminx, dminy, dmaxx, dmaxy = district_wgs84.total_bounds
         where = "the Futian district"
     else:
-        dminx, dminy, dmaxx, dmaxy = config.shenzhen_bbox_wgs84
+        dminx, dminy, dmaxx, dmaxy = (config or Config()).region.shenzhen_bbox_wgs84
         where = "Shenzhen"
     if maxx <= dminx or minx >= dmaxx or maxy <= dminy or miny >= dmaxy:
         problems.append(Problem(

@@ -194,6 +194,7 @@ def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = Non
         _inert_row(readme[readme.max_row])
     readme.column_dimensions["A"].width = 120
     for name, table in tables.items():
+        table = with_wan_columns(table)
         ws = wb.create_sheet(title=_sheet_title(name))
         ws.append([_cell(str(c)) for c in table.columns])
         _inert_row(ws[1])
@@ -203,12 +204,90 @@ def build_xlsx(tables: dict[str, pd.DataFrame], *, notes: list[str] | None = Non
             ws.append([_cell(v) for v in row])
             _inert_row(ws[ws.max_row])
         ws.freeze_panes = "A2"
+        _format_sheet(ws, table)
         for j, col in enumerate(table.columns, start=1):
-            width = max([len(str(col))] + [len(str(v)) for v in table[col].head(50)]) + 2
+            width = max([_display_width(col)] + [_display_width(v) for v in table[col].head(50)]) + 2
             ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
     buf = _stdio.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+#: per-row amounts of a table with a ``unit`` column (targets): m² or 亿元 by row
+_AMOUNT_COLUMNS = ("target", "achieved", "pipeline", "proposed", "before_period", "undated", "shortfall", "margin")
+M2_FORMAT = '#,##0" m²"'
+WAN_FORMAT = '#,##0.00" 万㎡"'
+CNY_100M_FORMAT = '#,##0.00" 亿元"'
+SHARE_FORMAT = "0.0%"
+
+
+def _display_width(value) -> int:
+    """Column width in Excel characters: CJK characters count two."""
+    import unicodedata
+
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _column_format(name: str) -> str | None:
+    if name.endswith("_wan_m2"):
+        return WAN_FORMAT
+    if name.endswith("_m2") or name == "area_m2":
+        return M2_FORMAT
+    if name.endswith("100m_cny"):
+        return CNY_100M_FORMAT
+    if name in ("coverage", "share") or name.endswith(("_coverage", "_share")):
+        return SHARE_FORMAT
+    if name == "progress" or name.endswith("_pct"):
+        return '0.0" %"'
+    if name == "year" or name.endswith("_year"):
+        return "0"
+    return None
+
+
+def with_wan_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a 万㎡ column for each m² amount (value / 10⁴, exact), appended after
+    the table's own columns (so theirs keep their positions).
+
+    For a table with a per-row ``unit`` (the targets), the amounts of ``m2`` rows get
+    ``<column>_wan_m2`` and other rows leave it empty.
+    """
+    out = table.copy()
+    if "unit" in out.columns:
+        is_m2 = out["unit"].astype(str).eq("m2")
+        for col in [c for c in _AMOUNT_COLUMNS if c in out.columns]:
+            values = pd.to_numeric(out[col], errors="coerce")
+            out[f"{col}_wan_m2"] = values.where(is_m2) / 1e4
+        return out
+    for col in [c for c in out.columns if str(c).endswith("_m2") and not str(c).endswith("_wan_m2")]:
+        values = pd.to_numeric(out[col], errors="coerce")
+        if values.notna().any():
+            out[f"{str(col)[:-3]}_wan_m2"] = values / 1e4
+    return out
+
+
+def _format_sheet(ws, table: pd.DataFrame) -> None:
+    """Number formats (m², 万㎡ with 2 decimals, 亿元, shares as per cent, whole years),
+    landscape print fitted to the page width with the header row repeated. Values stay
+    exact: only their display changes."""
+    cols = [str(c) for c in table.columns]
+    units = table["unit"].astype(str).tolist() if "unit" in cols else None
+    for j, name in enumerate(cols, start=1):
+        fmt = _column_format(name)
+        for i in range(len(table)):
+            cell = ws.cell(row=i + 2, column=j)
+            if not isinstance(cell.value, (int, float)) or isinstance(cell.value, bool):
+                continue
+            f = fmt
+            if units is not None and name in _AMOUNT_COLUMNS:
+                f = M2_FORMAT if units[i] == "m2" else CNY_100M_FORMAT if "cny" in units[i] else "#,##0.00"
+            if f:
+                cell.number_format = f
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _md_escape(value) -> str:
@@ -336,69 +415,85 @@ def build_markdown(result: TargetResult) -> str:
 # ---------------------------------------------------------------------------------------
 # chart
 # ---------------------------------------------------------------------------------------
-_CJK_FONT_FILES = (
-    "wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.otf",
-    "DroidSansFallbackFull.ttf", "simhei.ttf", "msyh.ttc", "SourceHanSansSC-Regular.otf",
-)
+#: the chart's axis ends here at most; longer bars are cut and their total is written
+CHART_MAX_PCT = 200.0
 
 
-def _cjk_font():
-    """A FontProperties for a CJK font on this machine, or None (English labels then)."""
-    from matplotlib import font_manager
+def build_progress_chart(result: TargetResult, *, dpi: int = 120, lang: str = "zh") -> bytes:
+    """PNG bytes: one bar per target, achieved / pipeline / proposed as % of the target.
 
-    for path in font_manager.findSystemFonts():
-        if Path(path).name in _CJK_FONT_FILES:
-            return font_manager.FontProperties(fname=path)
-    return None
-
-
-def build_progress_chart(result: TargetResult, *, dpi: int = 120) -> bytes:
-    """PNG bytes: one bar per target, achieved / pipeline / proposed as % of the target."""
+    Labels in ``lang`` first (Chinese with the English beside, or English with the
+    Chinese beside) in the packaged CJK font (:mod:`futiangis.render.fonts`); English
+    only, with one warning, when no CJK font exists. The axis runs to the longest bar
+    or 100 % + a margin, never past :data:`CHART_MAX_PCT` (longer bars are cut, and
+    their total is written at the end).
+    """
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    font = _cjk_font()
+    from .render.fonts import cjk_font_family, warn_no_cjk_font
+
+    family = cjk_font_family()
+    if family is None:
+        warn_no_cjk_font()
+
+    def t(zh: str, en: str) -> str:
+        if family is None:
+            return en
+        return f"{zh} · {en}" if lang != "en" else f"{en} · {zh}"
+
     table = result.targets
     n = len(table)
-    fig = Figure(figsize=(9, 1.3 + 1.0 * n), dpi=dpi)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    colours = {"achieved": "#1b7837", "pipeline": "#7fbf7b", "proposed": "#d9f0d3"}
-    labels_en = {"achieved": "achieved", "pipeline": "pipeline", "proposed": "proposed"}
-    y = np.arange(n)[::-1]
-    left = np.zeros(n)
-    for col in ("achieved", "pipeline", "proposed"):
-        pct = (100.0 * table[col] / table["target"]).to_numpy()
-        ax.barh(y, pct, left=left, color=colours[col], edgecolor="#333333", linewidth=0.5,
-                label=labels_en[col])
-        left += pct
-    ax.axvline(100, color="#b2182b", linestyle="--", linewidth=1.2, label="target (100 %)")
-    ticks = []
-    for r in table.itertuples(index=False):
-        name = f"{r.name_zh}\n{r.name_en}" if font is not None else r.name_en
-        ticks.append(name)
-    ax.set_yticks(y, ticks, fontproperties=font, fontsize=8)
-    xmax = max(110.0, float(left.max()) * 1.6 + 10)
-    for yi, r, total in zip(y, table.itertuples(index=False), left):
-        unit_label = "万㎡" if r.unit == "m2" else "亿元"
-        scale = 1e4 if r.unit == "m2" else 1.0
-        text = (f"{r.progress:.1f} % achieved ({r.achieved / scale:,.1f} / {r.target / scale:,.0f} "
-                f"{unit_label})")
-        if font is None:
-            text = text.replace("万㎡", "x10^4 m2").replace("亿元", "x10^8 CNY")
-        ax.text(max(total, 0) + 0.01 * xmax, yi, text, va="center", fontsize=8, fontproperties=font)
-    ax.set_xlim(0, xmax)
-    ax.set_xlabel("% of target")
-    title = "Progress against targets"
-    if result.as_of:
-        title += f" (as of {result.as_of.isoformat()})"
-    if result.illustrative:
-        title += "\nILLUSTRATIVE DATA - not official"
-    ax.set_title(title, fontsize=10)
-    ax.legend(loc="best", fontsize=7, frameon=True)
-    fig.tight_layout()
-    buf = _stdio.BytesIO()
-    fig.savefig(buf, format="png")
+    rc = {"font.family": "sans-serif", "font.sans-serif": ([family] if family else []) + ["DejaVu Sans"],
+          "axes.unicode_minus": False}
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(9.5, 1.5 + 1.0 * n), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        colours = {"achieved": "#1b7837", "pipeline": "#7fbf7b", "proposed": "#d9f0d3"}
+        names = {"achieved": ("已完成", "achieved"), "pipeline": ("在建/已批", "pipeline"),
+                 "proposed": ("规划", "proposed")}
+        y = np.arange(n)[::-1]
+        left = np.zeros(n)
+        for col in ("achieved", "pipeline", "proposed"):
+            pct = (100.0 * table[col] / table["target"]).to_numpy()
+            ax.barh(y, pct, left=left, color=colours[col], edgecolor="#333333", linewidth=0.5,
+                    label=t(*names[col]))
+            left += pct
+        ax.axvline(100, color="#b2182b", linestyle="--", linewidth=1.2, label=t("目标 (100 %)", "target (100 %)"))
+        ticks = []
+        for r in table.itertuples(index=False):
+            if family is None:
+                ticks.append(r.name_en)
+            else:
+                ticks.append(f"{r.name_zh}\n{r.name_en}" if lang != "en" else f"{r.name_en}\n{r.name_zh}")
+        ax.set_yticks(y, ticks, fontsize=8)
+        xmax = min(max(120.0, float(np.nanmax(left)) * 1.05 + 5), CHART_MAX_PCT)
+        for yi, r, total in zip(y, table.itertuples(index=False), left):
+            zh_unit, en_unit, scale = ("万㎡", "x10^4 m2", 1e4) if r.unit == "m2" else ("亿元", "x10^8 CNY", 1.0)
+            unit = en_unit if family is None else zh_unit
+            verdict = getattr(r, "verdict_zh", None) if family is not None and lang != "en" else getattr(r, "verdict", None)
+            text = (f"{r.progress:.1f} % ({r.achieved / scale:,.2f} / {r.target / scale:,.2f} {unit})"
+                    + (f" {verdict}" if verdict else ""))
+            if total > xmax:
+                text += "; " + t(f"含在建/规划共 {total:,.0f} %", f"with pipeline {total:,.0f} %")
+            x = min(max(float(r.progress), 0.0), xmax * 0.55) + 0.01 * xmax
+            ax.text(x, yi + 0.32, text, va="center", fontsize=7.5,
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
+        ax.set_xlim(0, xmax)
+        ax.set_ylim(-0.6, n - 0.2)
+        ax.set_xlabel(t("占目标的百分比 (%)", "% of target"))
+        title = t("目标进度", "Progress against targets")
+        if result.as_of:
+            title += f" ({t('截至', 'as of')} {result.as_of.isoformat()})"
+        if result.illustrative:
+            title += "\n" + t("示意数据，非官方", "ILLUSTRATIVE DATA - not official")
+        ax.set_title(title, fontsize=10)
+        ax.legend(loc="lower right", fontsize=7, frameon=True)
+        fig.tight_layout()
+        buf = _stdio.BytesIO()
+        fig.savefig(buf, format="png")
     return buf.getvalue()
 
 

@@ -87,6 +87,11 @@ SUPPLY_TYPES = ("urban_renewal", "new_land", "purchase_lease", "other")
 ROUTE_TYPES = ("greenway", "cycle_lane", "footway")
 USES = ("industrial", "office", "commercial", "mixed", "residential", "public")
 
+#: coverage theme -> catalogue kind of its facilities (the one copy of this map)
+THEME_LAYER = MappingProxyType(
+    {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
+)
+
 POLYGONS = ("Polygon", "MultiPolygon")
 LINES = ("LineString", "MultiLineString")
 POINTS = ("Point",)

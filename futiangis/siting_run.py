@@ -184,7 +184,7 @@ def existing_coverage(demand_points: gpd.GeoDataFrame, facilities: gpd.GeoDataFr
 # the run
 # ---------------------------------------------------------------------------------------
 def _settings(config: Config, theme: str) -> Mapping[str, Any]:
-    section = config.section("siting")
+    section = config.extra.get("siting", {})
     if theme not in THEMES:
         raise ConfigError(f"Unknown siting theme {theme!r}; use one of {', '.join(THEMES)}.")
     merged = {k: v for k, v in section.items() if not isinstance(v, Mapping)}
@@ -208,24 +208,21 @@ def _radius(theme: str, config: Config, radius_m: float | None, settings: Mappin
         return float(radius_m)
     if "new_radius_m" in settings:
         return float(settings["new_radius_m"])
-    cov = config.section("coverage").get(theme, {})
-    if "radius_m" not in cov and "spacing_m" in cov:
-        # the coverage rule (issue 12): stations `spacing_m` apart on a square grid cover to spacing/√2
-        return float(cov["spacing_m"]) / math.sqrt(2.0)
-    if "radius_m" not in cov:
+    cov = config.coverage.theme(theme)
+    if cov is None or cov.service_radius_m is None:
         raise ConfigError(
             f"{config.path}: no radius for new {theme} sites; set [siting.{theme}] new_radius_m "
             f"or [coverage.{theme}] radius_m, or pass --radius-m.")
-    return float(cov["radius_m"])
+    return float(cov.service_radius_m)
 
 
 def _existing_radii(theme: str, existing: gpd.GeoDataFrame, config: Config, radius: float,
                     override: bool):
     if theme == "parks" and not override and not existing.empty:
-        parks = config.section("coverage").get("parks", {})
+        parks = config.coverage.theme("parks")
         # GB/T 50563-2010 sizes; parks too small or not public park green space get NaN (not counted)
-        return park_radii(existing, parks.get("radii", ()),
-                          exclude_classes=tuple(parks.get("exclude_classes", ("nature_reserve",))))
+        return park_radii(existing, parks.radii if parks is not None else (),
+                          exclude_classes=parks.exclude_classes if parks is not None else ("nature_reserve",))
     return radius
 
 

@@ -1,7 +1,7 @@
 """Terrain from the DEM: gradients along slow routes and elevation ranges of parks.
 
 Routes are densified in the working CRS (EPSG:4547, metres) with a spacing of at most
-``sample_step_m`` (config ``[terrain] sample_step_m`` = 30 m, ≤ the SRTM cell of ≈ 30 m),
+``sample_step_m`` (``[terrain] sample_step_m``, default 25 m, ≤ the SRTM cell of ≈ 30 m),
 the sample points are transformed to the DEM's CRS (the shipped DEM is EPSG:4326) and
 the DEM is read there by **bilinear interpolation** between the four surrounding cell
 centres. (Nearest-cell sampling turns a smooth slope into steps: flat runs and
@@ -29,15 +29,16 @@ import shapely
 from pyproj import CRS, Transformer
 
 from . import schemas as S
-from .config import Config
 from .crs import require_projected
 from .errors import ConfigError, CRSError
 from .io import RasterData
+from .settings.core import TerrainSettings
 from .zonal import zonal_stats
 
-__all__ = ["INTERPOLATION", "TerrainResult", "sample_dem", "route_gradients", "park_elevation", "run_terrain"]
+__all__ = ["INTERPOLATION", "TerrainResult", "sample_dem", "route_gradients", "park_elevation", "analyse_terrain"]
 
 INTERPOLATION = "bilinear"
+_DEFAULTS = TerrainSettings()
 
 MEAN_GRADE_PCT = "mean_grade_pct"
 MAX_GRADE_PCT = "max_grade_pct"
@@ -212,7 +213,7 @@ def park_elevation(parks: gpd.GeoDataFrame, dem: RasterData) -> pd.DataFrame:
     }, index=parks.index)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TerrainResult:
     """Route gradients and park elevations on the shipped layers, with the settings."""
 
@@ -225,7 +226,7 @@ class TerrainResult:
     dem: str
     dem_res_m: float
     illustrative: dict = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """Plain data for JSON (NaN as null)."""
@@ -260,36 +261,32 @@ def _dem_res_m(dem: RasterData) -> float:
     return float(min(dem.res))
 
 
-def run_terrain(
-    config: Config,
+def analyse_terrain(
+    routes: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    dem: RasterData,
     *,
-    routes: gpd.GeoDataFrame | None = None,
-    parks: gpd.GeoDataFrame | None = None,
-    dem: RasterData | str | Path | None = None,
-    smooth_m: float | None = None,
+    sample_step_m: float = _DEFAULTS.sample_step_m,
+    max_grade_pct: float = _DEFAULTS.cycling_max_grade_pct,
+    smooth_m: float = _DEFAULTS.smooth_m,
 ) -> TerrainResult:
-    """Route gradients and park elevations from the shipped layers and DEM.
+    """Route gradients and park elevations from ``dem``.
 
-    Settings come from ``config.section("terrain")``: ``sample_step_m`` (an upper bound:
-    never coarser than the DEM's smaller cell side in metres),
-    ``cycling_max_grade_pct``, ``dem_layer`` and optionally ``smooth_m`` (default 0;
-    the ``smooth_m`` argument overrides it).
+    Parameters
+    ----------
+    routes, parks : GeoDataFrame
+        Slow routes (lines) and parks (polygons) in the working CRS.
+    dem : RasterData
+        Elevation raster (any CRS; samples are transformed to it).
+    sample_step_m : float
+        Upper bound on the sample spacing: never coarser than the DEM's smaller cell side.
+    max_grade_pct : float
+        Segments steeper than this are "steep" for cyclists.
+    smooth_m : float
+        Moving-average window along each profile before grading (0: raw samples).
     """
-    from .load import load_raster, load_shipped_layer, shipped_path
-
-    settings = config.section("terrain")
-    step_m = float(settings.get("sample_step_m", 30.0))
-    max_grade = float(settings.get("cycling_max_grade_pct", 4.0))
-    if smooth_m is None:
-        smooth_m = float(settings.get("smooth_m", 0.0))
-    if dem is None:
-        dem = shipped_path(str(settings.get("dem_layer", "dem")), config=config)
-    if isinstance(dem, (str, Path)):
-        dem = load_raster(dem, config=config)
-    if routes is None:
-        routes = load_shipped_layer("slow_routes", config=config)
-    if parks is None:
-        parks = load_shipped_layer("parks", config=config)
+    step_m = float(sample_step_m)
+    max_grade = float(max_grade_pct)
     res_m = _dem_res_m(dem)
     notes = []
     if step_m > res_m:
@@ -326,5 +323,5 @@ def run_terrain(
         dem=str(dem.path),
         dem_res_m=res_m,
         illustrative=illustrative,
-        notes=notes,
+        notes=tuple(notes),
     )

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import box_layer
 from futiangis.cli.main import cli
-from futiangis.targets import run_target_accounting
+from futiangis.project import run_target_accounting
 
 KEYS = {"id", "name_zh", "name_en", "target", "achieved", "pipeline", "proposed", "before_period",
         "undated", "progress", "shortfall", "unit", "start", "end", "evaluated_at", "verdict"}

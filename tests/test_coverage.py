@@ -17,11 +17,11 @@ from futiangis.coverage import (
     CoverageInputError,
     compute_coverage,
     park_radii,
-    run_coverage,
     select_scenario,
     service_area,
 )
 from futiangis.errors import ConfigError, CRSError
+from futiangis.project import run_coverage
 from futiangis.io import RasterData
 
 from conftest import FUTIAN_X, FUTIAN_Y, box_layer
@@ -378,12 +378,12 @@ def test_run_coverage_bike_uses_config_radius_and_built_stations(config):
                      illustrative=[True, True])
     today = run_coverage("bike", config, units=units, facilities=bikes, district=units)
     # a 300 m spacing on a square grid leaves no point farther than 300 / √2 = 212.1 m
-    r = config.section("coverage")["bike"]["spacing_m"] / math.sqrt(2)
+    r = config.coverage.theme("bike").spacing_m / math.sqrt(2)
     assert r == pytest.approx(212.132, abs=1e-3)
     assert today.overall["covered_m2"] == pytest.approx(math.pi * r * r, rel=0.002)
     assert today.facilities_count == 1
     assert today.illustrative and any("ILLUSTRATIVE" in n for n in today.notes)
-    assert today.standard == config.section("coverage")["bike"]["standard"]
+    assert today.standard == config.coverage.theme("bike").standard
     after = run_coverage("bike", config, units=units, facilities=bikes, district=units,
                          scenario="planned")
     assert after.overall["covered_m2"] == pytest.approx(2 * math.pi * r * r, rel=0.002)
@@ -394,8 +394,8 @@ def test_run_coverage_parks_radius_by_size_from_config(config):
     parks = box_layer([(0, 0, 50, 50)], ids=["pocket"], status=["completed"],
                       park_class=["community"])
     result = run_coverage("parks", config, units=units, facilities=parks, district=units)
-    rules = config.section("coverage")["parks"]["radii"]
-    r = next(x["radius_m"] for x in rules if 2_500 >= x["min_area_m2"])
+    rules = config.coverage.theme("parks").radii
+    r = next(x.radius_m for x in rules if 2_500 >= x.min_area_m2)
     assert result.radius_m["mode"] == "by_park_area"
     assert result.overall["covered_m2"] == pytest.approx(
         50 * 50 + 4 * 50 * r + math.pi * r * r, rel=0.001)

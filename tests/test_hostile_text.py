@@ -25,7 +25,7 @@ import pytest
 from conftest import box_layer
 from futiangis.config import load_config
 from futiangis.report import build_markdown, build_xlsx, report_tables, table_to_csv, write_target_report
-from futiangis.targets import run_target_accounting
+from futiangis.project import run_target_accounting
 
 ROOT = Path(__file__).resolve().parents[1]
 

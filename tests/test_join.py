@@ -19,8 +19,8 @@ from futiangis.join import (
     join_lines_to_units,
     join_points_to_units,
     join_polygons_to_units,
-    stats_by,
 )
+from futiangis.project import stats_by
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from futiangis.report import (
     table_to_csv,
     write_target_report,
 )
-from futiangis.targets import TARGET_COLUMNS, run_target_accounting
+from futiangis.project import run_target_accounting
+from futiangis.targets import TARGET_COLUMNS
 
 
 @pytest.fixture
@@ -68,7 +69,17 @@ def test_xlsx_has_one_sheet_per_table_and_exact_numbers(result):
     assert wb["README"]["A2"].value == "note one"
     ws = wb["targets"]
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == list(TARGET_COLUMNS)
+    n = len(TARGET_COLUMNS)
+    assert list(rows[0])[:n] == list(TARGET_COLUMNS)
+    # then a 万㎡ view of every m² amount (value / 10^4), shown with two decimals
+    extra = list(rows[0])[n:]
+    assert extra and all(c.endswith("_wan_m2") for c in extra)
+    j = list(rows[0]).index("target_wan_m2")
+    m2_row = next(r for r in rows[1:] if r[list(rows[0]).index("unit")] == "m2")
+    assert m2_row[j] == pytest.approx(m2_row[list(rows[0]).index("target")] / 1e4)
+    assert ws.cell(row=2, column=j + 1).number_format == '#,##0.00" 万㎡"'
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.freeze_panes == "A2"
     assert len(rows) - 1 == len(result.targets)
     for sheet_row, (_, expected) in zip(rows[1:], result.targets.iterrows()):
         got = dict(zip(rows[0], sheet_row))

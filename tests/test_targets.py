@@ -19,9 +19,9 @@ from futiangis.targets import (
     TARGET_COLUMNS,
     parse_as_of,
     parse_targets,
-    run_target_accounting,
     status_at,
 )
+from futiangis.project import run_target_accounting
 from futiangis.targets.timeline import read_milestones
 
 
@@ -46,7 +46,7 @@ def target_row(result, tid):
 # targets as data
 # ---------------------------------------------------------------------------------------
 def test_shipped_config_holds_the_plan_targets(config):
-    targets = {t.id: t for t in parse_targets(config)}
+    targets = {t.id: t for t in config.targets}
     assert targets["industrial_space"].target == 1_000_000
     assert targets["renewal_industrial_space"].target == 600_000
     assert targets["renewal_investment"].target == 100
@@ -61,7 +61,7 @@ def test_shipped_config_holds_the_plan_targets(config):
 
 
 def _with_targets(config, items):
-    return dataclasses.replace(config, sections={"targets": items})
+    return dataclasses.replace(config, targets=parse_targets(items))
 
 
 GOOD = dict(id="t", name_zh="目标", name_en="T", target=10, unit="m2", measure="gfa_new_m2",
@@ -80,18 +80,18 @@ GOOD = dict(id="t", name_zh="目标", name_en="T", target=10, unit="m2", measure
 ])
 def test_bad_targets_are_config_errors(config, change, match):
     with pytest.raises(ConfigError, match=match):
-        parse_targets(_with_targets(config, [{**GOOD, **change}]))
+        _with_targets(config, [{**GOOD, **change}])
 
 
 def test_missing_key_and_duplicate_id(config):
     item = dict(GOOD)
     del item["measure"]
     with pytest.raises(ConfigError, match="missing key.*measure"):
-        parse_targets(_with_targets(config, [item]))
+        _with_targets(config, [item])
     with pytest.raises(ConfigError, match="duplicate target id 't'"):
-        parse_targets(_with_targets(config, [GOOD, GOOD]))
+        _with_targets(config, [GOOD, GOOD])
     with pytest.raises(ConfigError, match="no \\[\\[targets\\]\\]"):
-        parse_targets(_with_targets(config, []))
+        _with_targets(config, [])
 
 
 def test_planner_added_target_is_evaluated(config):

@@ -12,12 +12,12 @@ from pyproj import Geod
 from affine import Affine
 
 from futiangis.errors import ConfigError, CRSError
+from futiangis.project import run_terrain
 from futiangis.io import read_raster
 from futiangis.terrain import (
     INTERPOLATION,
     park_elevation,
     route_gradients,
-    run_terrain,
     sample_dem,
 )
 

@@ -20,7 +20,7 @@ from ..lifecircle import (
     run_lifecircle,
 )
 from ..load import load_layer, load_raster
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, json_option
 
 

@@ -7,7 +7,7 @@ import click
 
 from ..build import build_maps
 from ..render.basemaps import BASEMAPS, DEFAULT_BASEMAP, TIANDITU_KEY_ENV
-from .main import get_config
+from .context import get_config
 
 
 @click.command("build")

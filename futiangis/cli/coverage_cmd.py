@@ -6,16 +6,17 @@ import json
 import click
 
 from .. import schemas as S
-from ..coverage import SCENARIOS, THEMES, run_coverage
+from ..coverage import SCENARIOS, THEMES
 from ..errors import FutianGISError
 from ..escape import escape_terminal
 from ..io import read_catalog, write_layer
 from ..io.outputs import check_outputs_are_not_inputs
 from ..load import load_layer, load_raster
-from .main import get_config
+from ..project import run_coverage
+from .context import get_config
 from .options import echo_problems, json_option
 
-_KIND = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
+_KIND = S.THEME_LAYER
 
 
 def _load(path, kind, config, **kwargs):

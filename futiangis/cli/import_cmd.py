@@ -6,7 +6,7 @@ import click
 from ..io import write_layer
 from ..io.outputs import check_outputs_are_not_inputs
 from ..load import load_layer
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, encoding_option, kind_option, layer_option, source_crs_option
 
 

@@ -7,7 +7,7 @@ import click
 
 from ..io import count_features, read_catalog
 from ..schemas import LAYER_KINDS
-from .main import get_config
+from .context import get_config
 from .options import json_option
 
 

@@ -1,4 +1,9 @@
-"""Entry point: the ``futiangis`` click group, config loading and error handling.
+"""Entry point: the ``futiangis`` click group, lazy subcommands and error handling.
+
+Subcommands are imported when used (click's "lazy loading of subcommands"), so
+``futiangis --help`` does not load geopandas, folium or matplotlib. To add a command,
+write ``futiangis/cli/<name>_cmd.py`` defining a click command ``command`` and add one
+row to :data:`COMMANDS`.
 
 Every :class:`~futiangis.errors.FutianGISError` becomes a message on stderr and exit
 code 1; any other exception becomes a one-line "internal error" message and exit code
@@ -13,32 +18,54 @@ import sys
 
 import click
 
-from ..config import load_config
 from ..errors import FutianGISError
 from ..escape import escape_terminal
 from .signals import install_signal_handlers
 
-# Subcommand modules in futiangis.cli; each defines a click command named `command`
-# (or several, listed in its `COMMANDS`).
-SUBCOMMAND_MODULES = (
-    "layers_cmd",
-    "validate_cmd",
-    "import_cmd",
-    "measure_cmd",
-    "target_cmd",
-    "stats_cmd",
-    "build_cmd",
-    "coverage_cmd",
-    "terrain_cmd",
-    "access_cmd",
-    "site_cmd",
-)
+#: command name -> (module in futiangis.cli, one-line help shown by --help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init_cmd", "Start a project folder: futiangis.toml + the sample layers + README."),
+    "layers": ("layers_cmd", "List the project's layers: kind, file, count, CRS, source, accuracy."),
+    "validate": ("validate_cmd", "Validate PATH as a KIND layer; exit 0 if valid, else list every problem."),
+    "import": ("import_cmd", "Validate PATH as a KIND layer and write it, converted, to OUT."),
+    "measure": ("measure_cmd", "Per-feature area_m2 / length_m of PATH in the working CRS, with totals."),
+    "target": ("target_cmd", "How far the renewal sites are from the targets (GFA, investment)."),
+    "stats": ("stats_cmd", "Stations, routes and parks per statistical unit or CBD zone."),
+    "build": ("build_cmd", "Compute targets, coverage and gradients and write the maps + index.html."),
+    "coverage": ("coverage_cmd", "Share of each unit and of Futian within reach of a THEME facility."),
+    "terrain": ("terrain_cmd", "Route gradients and park elevation ranges from the DEM."),
+    "site": ("site_cmd", "Where the next N charging stations / bike parkings / parks go."),
+    "access": ("access_cmd", "Network reach of THEME facilities (or the life circles) per unit."),
+}
 
 EXIT_ERROR = 1
 EXIT_INTERNAL = 3
 
 
-class FutianGroup(click.Group):
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (see :data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in COMMANDS:
+            return command
+        module = importlib.import_module(f"{__package__}.{COMMANDS[cmd_name][0]}")
+        command = module.command
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the table, without importing them."""
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class FutianGroup(LazyGroup):
     """Click group that turns errors into clean messages and exit codes."""
 
     def invoke(self, ctx):
@@ -74,7 +101,7 @@ class FutianGroup(click.Group):
     type=click.Path(dir_okay=False),
     default=None,
     envvar="FUTIANGIS_CONFIG",
-    help="Project config (TOML). Default: the futiangis.toml of this project.",
+    help="Project config (TOML). Default: ./futiangis.toml, else the packaged Futian sample.",
 )
 @click.version_option(package_name="futiangis")
 @click.pass_context
@@ -89,21 +116,10 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
 
 def get_config(ctx: click.Context):
-    """Load the config named on the command line (once per invocation)."""
-    obj = ctx.find_root().ensure_object(dict)
-    if "config" not in obj:
-        obj["config"] = load_config(obj.get("config_path"))
-    return obj["config"]
+    """Deprecated home of :func:`futiangis.cli.context.get_config` (kept for callers)."""
+    from .context import get_config as _get_config
 
-
-def _register() -> None:
-    for name in SUBCOMMAND_MODULES:
-        module = importlib.import_module(f"{__package__}.{name}")
-        for command in getattr(module, "COMMANDS", (module.command,)):
-            cli.add_command(command)
-
-
-_register()
+    return _get_config(ctx)
 
 
 if __name__ == "__main__":  # pragma: no cover

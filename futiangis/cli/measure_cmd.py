@@ -8,7 +8,7 @@ import click
 from ..escape import escape_terminal
 from ..load import load_layer
 from ..measure import summarize_measures
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, encoding_option, json_option, layer_option, source_crs_option
 
 

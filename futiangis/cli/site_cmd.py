@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, json_option
 
-_KIND = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations"}
+from ..schemas import THEME_LAYER as _KIND
 _RASTER = (".tif", ".tiff")
 
 

@@ -7,8 +7,8 @@ import click
 import numpy as np
 
 from ..escape import escape_terminal
-from ..join import stats_by
-from .main import get_config
+from ..project import stats_by
+from .context import get_config
 from .options import json_option
 
 

@@ -6,8 +6,8 @@ import json
 import click
 
 from ..escape import escape_terminal
-from ..terrain import run_terrain
-from .main import get_config
+from ..project import run_terrain
+from .context import get_config
 from .options import json_option
 
 

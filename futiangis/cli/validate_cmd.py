@@ -5,7 +5,7 @@ import click
 
 from ..load import load_layer, load_raster
 from ..schemas import LAYER_KINDS
-from .main import get_config
+from .context import get_config
 from .options import echo_problems, encoding_option, layer_option, source_crs_option
 
 RASTER_KINDS = ("dem", "population")

@@ -18,7 +18,8 @@ standard they implement, which every result carries in ``standard``.
 
 Modules: :mod:`.result` (the result, verdicts), :mod:`.radii` (radius rules, GB/T 50563-2010
 park sizes), :mod:`.compute` (guards, denominators, per unit, overall, population, gaps),
-:mod:`.themes` (the configured themes, land mask, scope).
+:mod:`.themes` (theme names, scenarios, verdicts); the configured themes (land mask,
+scope) are applied by :meth:`futiangis.project.Project.coverage`.
 
 Examples
 --------
@@ -34,7 +35,7 @@ from .result import (
     COVERAGE, COVERED_M2, GAP_ID, POPULATION, POPULATION_COVERAGE, POPULATION_COVERED, TOTAL_M2,
     UNCOVERED_M2, UNIT_ID, CoverageInputError, CoverageResult, verdict_of,
 )
-from .themes import SCENARIOS, THEMES, run_coverage, select_scenario
+from .themes import SCENARIOS, THEMES, add_unit_verdicts, select_scenario
 
 __all__ = [
     "THEMES",
@@ -46,7 +47,7 @@ __all__ = [
     "park_radii",
     "park_exclusions",
     "verdict_of",
-    "run_coverage",
+    "add_unit_verdicts",
     "select_scenario",
     # column names of the results
     "COVERAGE", "COVERED_M2", "GAP_ID", "POPULATION", "POPULATION_COVERAGE", "POPULATION_COVERED",

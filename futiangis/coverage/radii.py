@@ -95,7 +95,9 @@ def park_radii(parks: gpd.GeoDataFrame, rules, *, exclude_classes=()) -> pd.Seri
         if S.PARK_CLASS in parks.columns else np.full(len(parks), "", dtype=object)
     )
     radii = np.full(len(parks), np.nan)
-    for i, rule in enumerate(rules):
+    for i, raw in enumerate(rules):
+        # typed [coverage.parks] radii (futiangis.settings.RadiusRule) or plain mappings
+        rule = raw.as_dict() if hasattr(raw, "as_dict") else raw
         if "radius_m" not in rule:
             raise ConfigError(
                 f"[coverage.parks] radii rule {i + 1} has no radius_m; "

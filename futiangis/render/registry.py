@@ -43,7 +43,10 @@ class ThemeContext:
 
     def threshold(self, theme: str, default: float) -> float:
         """The coverage threshold of ``[coverage.<theme>]`` in the config."""
-        return float(self.config.section("coverage").get(theme, {}).get("threshold", default))
+        settings = self.config.coverage.theme(theme)
+        if settings is None or settings.threshold is None:
+            return default
+        return settings.threshold
 
 
 @dataclass(frozen=True)

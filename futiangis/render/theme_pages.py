@@ -26,13 +26,13 @@ def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[int, Any]:
     sites, zones = layers.get("renewal_sites"), layers.get("cbd_zones")
     if sites is None or zones is None or "year" not in sites.columns:
         return {}
-    from .. import targets
+    from ..targets import account_targets
 
     years = sorted({int(y) for y in sites["year"].dropna()})
     if not years:
         return {}
     span = range(years[0] - 1, years[-1] + 1)
-    return {y: targets.run_target_accounting(config, sites=sites, zones=zones, as_of=dt.date(y, 12, 31)).targets
+    return {y: account_targets(sites, zones, config.targets, as_of=dt.date(y, 12, 31)).targets
             for y in span}
 
 
@@ -50,7 +50,7 @@ def _parks(ctx: ThemeContext):
 
 @register_theme("slow_bike", order=40, title=("慢行交通与公共自行车", "Slow traffic & public bikes"))
 def _slow_bike(ctx: ThemeContext):
-    max_grade = float(ctx.config.section("terrain").get("cycling_max_grade_pct", 4.0))
+    max_grade = ctx.config.terrain.cycling_max_grade_pct
     return slow_bike_spec(ctx.layers, ctx.stats.coverage.get("bike"), ctx.stats.gradients,
                           ctx.threshold("bike", 0.8), max_grade_pct=max_grade, lang=ctx.lang)
 
