@@ -173,15 +173,13 @@ def _shipped_network(config: Config, settings: AccessSettings) -> StreetNetwork:
 def project_land_mask(config: Config):
     """The configured land mask (``[coverage] land_mask``) as coverage applies it, and its note.
 
-    Uses :mod:`futiangis.coverage`'s own rule (the union of the named shipped layer, e.g.
-    the 街道 polygons, which cover land only), so straight-line and network coverage share
-    one denominator.
+    Uses the project shell's own rule (:class:`futiangis.project.Project`: the union of
+    the named shipped layer, e.g. the 街道 polygons, which cover land only), so
+    straight-line and network coverage share one denominator.
     """
-    from .coverage.themes import _land_mask  # the one definition of the project's land mask
-    from .errors import LayerReadError
-    from .load import load_shipped_layer
+    from .project import Project
 
-    return _land_mask(config, None, None, load_shipped_layer, LayerReadError)
+    return Project(config)._land_mask(None, None)  # the one definition of the land mask
 
 
 @dataclass
