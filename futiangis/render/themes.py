@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 PARK_CLASS_ZH = {"comprehensive": "综合公园", "ecological": "生态公园", "community": "社区公园",
-                 "mountain": "山体公园", "wetland": "湿地公园"}
+                 "mountain": "山体公园", "wetland": "湿地公园", "nature_reserve": "自然保护区"}
 ROUTE_TYPE_ZH = {"greenway": "绿道", "cycle_lane": "自行车道", "footway": "步行道"}
 USE_ZH = {"industrial": "产业", "office": "办公", "commercial": "商业", "mixed": "混合",
           "residential": "居住", "public": "公共设施"}
@@ -221,7 +221,7 @@ def _charging_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSp
     radius = charging_radius(piles.fillna(0)) if piles is not None else 5.0
     return LayerSpec(
         "charging_stations", frame, "公共充电站", "Public charging stations", *GROUP_FACILITY,
-        fields=(Field(S.PILES, "充电桩", "Charging piles", "int"), ACCURACY_FIELD),
+        fields=(Field(S.PILES, "充电桩", "Charging piles", "count"), ACCURACY_FIELD),
         color=STATION_COLORS["charging"], fill_opacity=0.85, weight=1.0, radius=radius,
         colors=pd.Series("#ffffff", index=frame.index), fill_colors=pd.Series(STATION_COLORS["charging"], index=frame.index),
         legend=LegendSection("充电站（按桩数缩放）", "Charging stations (sized by piles)",
@@ -229,7 +229,7 @@ def _charging_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSp
                              sizes=tuple(LegendEntry(STATION_COLORS["charging"], f"{n} 个桩", f"{n} piles", "size",
                                                      radius=charging_radius(n)) for n in CHARGING_SIZE_KEY)),
         provenance=_prov(stations), searchable=True, show=show,
-        tooltip_field=Field(S.PILES, "充电桩", "Piles", "int"),
+        tooltip_field=Field(S.PILES, "充电桩", "Piles", "count"),
     )
 
 
@@ -238,7 +238,7 @@ def _bike_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSpec:
     built = frame[S.STATUS].astype(str).eq("completed") if S.STATUS in frame else pd.Series(True, index=frame.index)
     hollow = ~built
     fills = pd.Series(np.where(hollow, "#ffffff", STATION_COLORS["bike"]), index=frame.index)
-    fields = tuple(f for f in (Field(S.DOCKS, "车桩", "Docks", "int"), Field(S.STATUS, "状态", "Status", "status"),
+    fields = tuple(f for f in (Field(S.DOCKS, "车桩", "Docks", "count"), Field(S.STATUS, "状态", "Status", "status"),
                                Field(S.YEAR, "年份", "Year", "year"), ACCURACY_FIELD) if f.column in frame.columns)
     return LayerSpec(
         "bike_stations", frame, "公共自行车站", "Public-bike stations", *GROUP_FACILITY, fields=fields,
@@ -247,7 +247,7 @@ def _bike_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSpec:
             LegendEntry(STATION_COLORS["bike"], "已建成", "built", "point", int((~hollow).sum())),
             LegendEntry("#ffffff", "规划/在建（空心）", "planned / building (hollow)", "point", int(hollow.sum())))),
         provenance=_prov(stations), searchable=True, show=show,
-        tooltip_field=Field(S.DOCKS, "车桩", "Docks", "int"),
+        tooltip_field=Field(S.DOCKS, "车桩", "Docks", "count"),
     )
 
 
