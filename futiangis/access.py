@@ -32,6 +32,7 @@ import shapely
 from pyproj import CRS
 from scipy import sparse
 from scipy.sparse import csgraph
+from shapely.geometry.base import BaseGeometry
 
 from . import schemas as S
 from .coverage import CoverageResult, compute_coverage
@@ -266,6 +267,17 @@ def _length_in(lines: np.ndarray, polys: np.ndarray) -> np.ndarray:
     return out
 
 
+def _length_in_pieces(lines: np.ndarray, owner: np.ndarray, pieces: np.ndarray, n: int) -> np.ndarray:
+    """Length of ``lines`` (each in unit ``owner``) inside interior-disjoint ``pieces``."""
+    out = np.zeros(n)
+    if len(lines) == 0 or len(pieces) == 0:
+        return out
+    ql, qp = shapely.STRtree(pieces).query(lines, predicate="intersects")
+    if len(qp):
+        np.add.at(out, owner[ql], shapely.length(shapely.intersection(lines[ql], pieces[qp])))
+    return out
+
+
 @dataclass
 class AccessResult:
     """Network reach and coverage at one distance, beside the straight-line circles.
@@ -286,6 +298,7 @@ class AccessResult:
     overall: dict
     settings: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ceiling_cov: CoverageResult | None = None
 
     @property
     def reached_length_m(self) -> float:
@@ -335,10 +348,11 @@ def compute_access(
     trim_m: float = 100.0,
     max_snap_m: float = 150.0,
     count_snap_distance: bool = True,
-    land: gpd.GeoDataFrame | None = None,
+    land: gpd.GeoDataFrame | BaseGeometry | None = None,
     residential: gpd.GeoDataFrame | None = None,
     population=None,
     quad_segs: int = 64,
+    ceiling: CoverageResult | None = None,
 ) -> tuple[list[AccessResult], SnappedFacilities]:
     """Network service areas and coverage of ``units`` at each distance in ``max_m``.
 
@@ -356,10 +370,16 @@ def compute_access(
         area is empty and only lengths are reported).
     max_snap_m, count_snap_distance :
         See :func:`snap_facilities`.
-    land : GeoDataFrame, optional
-        Land mask: units (and so the service areas) are clipped to it.
+    land : GeoDataFrame or geometry, optional
+        Land mask (district minus water, e.g. from the ``[coverage] land_mask`` layer):
+        passed to :func:`futiangis.coverage.compute_coverage`, so every denominator — of the
+        network service area, the straight-line circles and the ceiling alike — is land;
+        unit network lengths are measured on the clipped units too.
     residential, population :
         As for :func:`futiangis.coverage.compute_coverage`.
+    ceiling : CoverageResult, optional
+        The whole network buffered by ``trim_m`` over the same units, when already
+        computed (it is the same for every theme); computed here otherwise.
 
     Returns
     -------
@@ -380,34 +400,38 @@ def compute_access(
         if not CRS.from_user_input(layer.crs).equals(CRS.from_user_input(network.crs)):
             raise CRSError(f"{what} are in {layer.crs}, the network in {network.crs}; load both "
                            "through futiangis.load (working CRS) or use .to_crs().")
+    mask = None
     if land is not None:
-        mask = shapely.union_all(land.geometry.to_numpy())
+        mask = land if isinstance(land, BaseGeometry) else shapely.union_all(land.geometry.to_numpy())
         units = units.copy()
         units[units.geometry.name] = shapely.intersection(units.geometry.to_numpy(), mask)
+    cov_kw = {"quad_segs": quad_segs, "residential": residential, "land": mask}
     snapped = snap_facilities(network, facilities, max_snap_m=max_snap_m,
                               count_snap_distance=count_snap_distance)
     node_cost = reach_from(snapped, limit_m=max(distances))
     net = snapped.network
     unit_geoms = units.geometry.to_numpy()
     edge_geoms = net.edges.geometry.to_numpy()
-    network_len = _length_in(edge_geoms, unit_geoms)
-    # the most the network can cover at this trim (every edge reached): the ceiling
-    ceiling = (compute_coverage(net.edges, units, radius_m=trim_m, quad_segs=quad_segs,
-                                residential=residential) if trim_m > 0 else None)
+    # the network clipped to each unit, once: lengths per unit and inside the circles
+    qu, qe = shapely.STRtree(edge_geoms).query(unit_geoms, predicate="intersects")
+    unit_edges = shapely.intersection(edge_geoms[qe], unit_geoms[qu])
+    network_len = np.bincount(qu, weights=shapely.length(unit_edges), minlength=len(unit_geoms))
+    # the most the network can cover at this trim (every edge reached): the ceiling; it
+    # does not depend on the facilities (the snap splits change no geometry)
+    if ceiling is None and trim_m > 0:
+        ceiling = compute_coverage(network.edges, units, radius_m=trim_m, **cov_kw)
     results = []
     for d in distances:
         reached = reached_segments(net, node_cost, d)
         if trim_m > 0 and len(reached):
-            net_cov = compute_coverage(reached, units, radius_m=trim_m, quad_segs=quad_segs,
-                                       residential=residential, population=population)
+            net_cov = compute_coverage(reached, units, radius_m=trim_m, population=population,
+                                       **cov_kw)
         else:
-            net_cov = compute_coverage(reached.iloc[:0], units, radius_m=1.0, quad_segs=quad_segs,
-                                       residential=residential, population=population)
-        straight = compute_coverage(facilities, units, radius_m=d, quad_segs=quad_segs,
-                                    residential=residential, population=population)
+            net_cov = compute_coverage(reached.iloc[:0], units, radius_m=1.0, population=population,
+                                       **cov_kw)
+        straight = compute_coverage(facilities, units, radius_m=d, population=population, **cov_kw)
         reached_len = _length_in(reached.geometry.to_numpy(), unit_geoms)
-        circles_len = _length_in(shapely.intersection(edge_geoms, straight.service_area),
-                                 unit_geoms)
+        circles_len = _length_in_pieces(unit_edges, qu, straight.service_pieces, len(unit_geoms))
         table = net_cov.units.copy()
         table["straight_covered_m2"] = straight.units["covered_m2"].to_numpy()
         table["straight_coverage"] = straight.units["coverage"].to_numpy()
@@ -440,5 +464,6 @@ def compute_access(
                       "land_mask": land is not None, **snapped.summary(),
                       "network": {k: v for k, v in net.settings.items()},
                       "network_label": net.label},
+            ceiling_cov=ceiling,
         ))
     return results, snapped

@@ -185,6 +185,12 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
     if stats.coverage_by_subdistrict:
         table = _coverage_table(layers["subdistricts"], stats.coverage_by_subdistrict)
         written.append(write_bytes_atomic(table_to_csv(table), data / "coverage_by_subdistrict.csv"))
+    lifecircle = stats.themes.get("lifecircle")
+    if lifecircle is not None:  # the life-circle tables (issue 14), per unit and per 街道
+        for name, frame in (("lifecircle_by_unit", lifecircle.units),
+                            ("lifecircle_by_subdistrict", lifecircle.subdistricts)):
+            if frame is not None:
+                written.append(write_bytes_atomic(table_to_csv(frame), data / f"{name}.csv"))
     if stats.gradients is not None:
         written.append(write_bytes_atomic(table_to_csv(stats.gradients.reset_index(drop=True)),
                                           data / "route_gradients.csv"))

@@ -170,6 +170,18 @@ def _shipped_network(config: Config, settings: AccessSettings) -> StreetNetwork:
     return network_from_lines(lines, settings, label=label)
 
 
+def project_land_mask(config: Config):
+    """The configured land mask (``[coverage] land_mask``) as coverage applies it, and its note.
+
+    Uses the project shell's own rule (:class:`futiangis.project.Project`: the union of
+    the named shipped layer, e.g. the 街道 polygons, which cover land only), so
+    straight-line and network coverage share one denominator.
+    """
+    from .project import Project
+
+    return Project(config)._land_mask(None, None)  # the one definition of the land mask
+
+
 @dataclass
 class AccessRun:
     """Network access of one theme at several distances."""
@@ -212,6 +224,7 @@ def run_access(
     residential: gpd.GeoDataFrame | None = None,
     population=None,
     settings: AccessSettings | None = None,
+    ceiling=None,
 ) -> AccessRun:
     """Network access for a theme with the configured (or given) settings and layers.
 
@@ -225,8 +238,11 @@ def run_access(
     settings = settings or access_settings(config)
     if network is None:
         network = _shipped_network(config, settings)
+    land_note = ""
     if units is None:
         units = load_shipped_layer(config.units_layer, config=config)
+        if land is None:  # the shipped units describe Futian: the project's land mask applies
+            land, land_note = project_land_mask(config)
     if facilities is None:
         facilities = load_shipped_layer(THEME_LAYER[theme], config=config)
     counted, note = select_scenario(facilities, scenario)
@@ -237,12 +253,14 @@ def run_access(
         network, counted, units, max_m=distances, trim_m=trim,
         max_snap_m=settings.max_snap_m if max_snap_m is None else float(max_snap_m),
         count_snap_distance=settings.count_snap_distance, land=land, residential=residential,
-        population=population, quad_segs=quad_segs)
+        population=population, quad_segs=quad_segs, ceiling=ceiling)
     illustrative = S.is_illustrative(facilities) or "illustrative" in network.label.lower() \
         or "derived" in network.label.lower()
     notes = [f"{THEME_LAYER[theme]}: {note}.",
              (f"Network: {network.label or 'user network'}; service area = reached network "
               f"buffered by trim {trim:g} m; distances along the network (cost metres).")]
+    if land_note:
+        notes.append(land_note)
     if "coarse" in network.label.lower():
         notes.append("The network is DERIVED, COARSE (arterials from traffic-zone edges + "
                      "illustrative slow routes): no local streets, so network reach is "
@@ -268,6 +286,7 @@ class LifeCircleResult:
     reach_share: float
     standard: str
     notes: list[str] = field(default_factory=list)
+    network: StreetNetwork | None = None
 
     def to_dict(self) -> dict:
         """Plain data for JSON."""
@@ -297,7 +316,7 @@ def _circle_table(runs: dict[str, AccessRun], circles, share: float) -> pd.DataF
     if S.NAME_ZH in first.columns:
         table[S.NAME_ZH] = first[S.NAME_ZH].to_numpy()
     for i, c in enumerate(circles):
-        reached = [[] for _ in range(len(table))]
+        reached: list[list[str]] = [[] for _ in range(len(table))]
         for theme, run in runs.items():
             cov = run.results[i].units["coverage"].to_numpy(dtype=float)
             table[f"{theme}_{c.minutes}min"] = cov
@@ -327,26 +346,35 @@ def run_lifecircle(
 
     settings = access_settings(config)
     network = network or _shipped_network(config, settings)
+    notes = [PROJECT_CHOICES]
     if units is None:
         units = load_shipped_layer(config.units_layer, config=config)
-    notes = [PROJECT_CHOICES]
+        if land is None:
+            land, land_note = project_land_mask(config)
+            if land_note:
+                notes.append(land_note)
     if subdistricts is None and "subdistricts" in read_catalog(config.layers_dir):
         subdistricts = load_shipped_layer("subdistricts", config=config)
     if subdistricts is None:
         notes.append("No subdistricts (街道) layer shipped or given: per-街道 table omitted.")
     distances = [c.distance_m for c in settings.circles]
-    runs, sub_runs = {}, {}
+    runs: dict[str, AccessRun] = {}
+    sub_runs: dict[str, AccessRun] = {}
+    ceiling = sub_ceiling = None  # the whole network buffered: the same for every theme
     for theme in settings.themes:
         fac = (facilities or {}).get(theme)
         runs[theme] = run_access(theme, config, network=network, units=units, facilities=fac,
-                                 max_m=distances, trim_m=trim_m, land=land, settings=settings)
+                                 max_m=distances, trim_m=trim_m, land=land, settings=settings,
+                                 ceiling=ceiling)
+        ceiling = runs[theme].results[0].ceiling_cov
         if subdistricts is not None:
             sub_runs[theme] = run_access(theme, config, network=network, units=subdistricts,
                                          facilities=fac, max_m=distances, trim_m=trim_m,
-                                         land=land, settings=settings)
+                                         land=land, settings=settings, ceiling=sub_ceiling)
+            sub_ceiling = sub_runs[theme].results[0].ceiling_cov
         notes += [n for n in runs[theme].notes if n not in notes]
     return LifeCircleResult(
         circles=settings.circles, themes=settings.themes, runs=runs,
         units=_circle_table(runs, settings.circles, settings.reach_share),
         subdistricts=_circle_table(sub_runs, settings.circles, settings.reach_share) if sub_runs else None,
-        reach_share=settings.reach_share, standard=settings.standard, notes=notes)
+        reach_share=settings.reach_share, standard=settings.standard, notes=notes, network=network)

@@ -100,7 +100,7 @@ def main(argv=None) -> None:
     times = []
     tracemalloc.start()
     for _ in range(args.repeat):
-        t, (snapped, cost, lengths) = timed(core, net, fac, distances)
+        t, (snapped, _cost, lengths) = timed(core, net, fac, distances)
         times.append(t)
     _, peak_core = tracemalloc.get_traced_memory()
     tracemalloc.stop()

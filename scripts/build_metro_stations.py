@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         "source": "Baidu Map POI (lzxue/lzxue.github.io result/szmetro.js, 2015-11), BD-09 -> WGS84 by futiangis",
         "illustrative": False,
     }, geometry=shapely.set_precision(sel.geometry.to_numpy(), 1e-7), crs=4326)
-    write_layer(out, args.out / "metro_stations.geojson")
+    write_layer(out, args.out / "metro_stations.geojson", overwrite=True)  # this script made it
     write_text_atomic(_META.format(n=len(out), today=TODAY), args.out / "metro_stations.meta.toml")
     print(f"wrote {len(out)} stations to {args.out / 'metro_stations.geojson'}")
 

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from futiangis.config import load_config
@@ -136,15 +135,16 @@ def main(argv: list[str] | None = None) -> None:
           f"{rep['dangling_ends']} dangling ends, {rep['outside_largest_share'] * 100:.1f} % of "
           f"length outside the largest component ({rep['outside_largest_length_m'] / 1000:.1f} km)")
     stations = load_shipped_layer("charging_stations", config=config)
+    stations = stations[stations.within(boundary)]  # the layer also has stations just outside
     d = stations.geometry.apply(lambda p: net.edges.distance(p).min())
-    print(f"charging stations within 150 m of the network: {(d <= 150).sum()} of {len(d)} "
-          f"({(d <= 150).mean() * 100:.1f} %); median distance {d.median():.0f} m")
+    print(f"charging stations in Futian within 150 m of the network: {(d <= 150).sum()} of "
+          f"{len(d)} ({(d <= 150).mean() * 100:.1f} %); median distance {d.median():.0f} m")
     density = frame.length.sum() / 1000 / (boundary.area / 1e6)
     print(f"density {density:.1f} km/km² over {boundary.area / 1e6:.2f} km² (district)")
 
     out = frame.to_crs(4326)
     out = out.set_geometry(shapely.set_precision(out.geometry.to_numpy(), 1e-7))
-    write_layer(out, args.out / "arterial_network.geojson")
+    write_layer(out, args.out / "arterial_network.geojson", overwrite=True)  # this script made it
     write_text_atomic(_META.format(
         km=frame.length.sum() / 1000, n=len(frame), art=length.get("traffic_zone_edge", 0) / 1000,
         slow=length.get("slow_route", 0) / 1000, comp=rep["components"],
@@ -164,7 +164,7 @@ crs_verified = "zones are WGS84-aligned (SOURCES.md: best-fit shift ≈ 0 m E, 5
 accuracy_class = "illustrative"
 accuracy_m = 60
 date = "{today}"
-notes = "derived, coarse: {n} lines, {km:.1f} km ({art:.1f} km zone edges, {slow:.1f} km slow routes); {comp} components, {share:.1f} % of length outside the largest; {within:.1f} % of charging stations within 150 m. Network reach on it understates access (no local streets) — replace it with a real centreline file (`futiangis access THEME --network FILE`)."
+notes = "derived, coarse: {n} lines, {km:.1f} km ({art:.1f} km zone edges, {slow:.1f} km slow routes); {comp} components, {share:.1f} % of length outside the largest; {within:.1f} % of the charging stations in Futian within 150 m. Network reach on it understates access (no local streets) — replace it with a real centreline file (`futiangis access THEME --network FILE`)."
 """
 
 

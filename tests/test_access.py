@@ -8,18 +8,16 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_network import X0, Y0, grid_lines, lines_layer
 
 from futiangis import schemas as S
 from futiangis.access import AccessInputError, compute_access, snap_facilities
 from futiangis.network import build_network
-
-from test_network import X0, Y0, grid_lines, lines_layer
 
 
 def points(xy, ids=None):

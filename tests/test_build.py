@@ -237,7 +237,15 @@ def test_gaode_build_notes_the_shift(tmp_path):
 def test_shipped_layers_build(tmp_path, config):
     """The README's main job: `futiangis build` from the shipped layers."""
     result = build_maps(config, out_dir=tmp_path / "maps", static=False)
-    assert [p["key"] for p in result.pages] == list(PAGES)
+    # the shipped arterial_network adds the life-circle page (issue 14)
+    assert [p["key"] for p in result.pages] == list(PAGES) + ["lifecircle"]
+    page = (tmp_path / "maps" / "lifecircle.html").read_text(encoding="utf-8")
+    for key in ("charging_network", "charging_circles", "metro_gaps", "reach_count_15"):
+        assert f'"{key}"' in page, key
+    assert "derived, coarse" in page and "GB 50180-2018" in page
+    for name, rows in (("lifecircle_by_unit", 54), ("lifecircle_by_subdistrict", 10)):
+        table = (tmp_path / "maps" / "data" / f"{name}.csv").read_text(encoding="utf-8-sig")
+        assert "reached_15min" in table and len(table.strip().splitlines()) == rows + 1
     counts = result.pages[0]["layers"]
     for kind in ("units", "charging_stations"):
         with fiona.open(config.layers_dir / f"{kind}.geojson") as src:

@@ -7,10 +7,9 @@ import geopandas as gpd
 import pytest
 import shapely
 from click.testing import CliRunner
+from test_network import X0, Y0, grid_lines
 
 from futiangis.cli.main import cli
-
-from test_network import X0, Y0, grid_lines
 
 
 def run(*args):

@@ -12,7 +12,12 @@ import shapely
 
 from futiangis import schemas as S
 from futiangis.errors import CRSError
-from futiangis.network import NetworkInputError, build_network, network_distances, report_connectivity
+from futiangis.network import (
+    NetworkInputError,
+    build_network,
+    network_distances,
+    report_connectivity,
+)
 
 X0, Y0 = 495_000.0, 2_493_500.0
 

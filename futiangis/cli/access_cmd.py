@@ -171,7 +171,8 @@ def _echo_run(run, out) -> None:
                f"({c['length_m'] / 1000:,.1f} km, {c['components']} components, "
                f"{c['outside_largest_share'] * 100:.1f} % outside the largest)")
     click.echo(f"Facilities: {s['count']} ({s['on_network']} on network, {s['off_network']} "
-               f"farther than {s['max_snap_m']:g} m; median snap {s['snap_m_median'] or 0:.0f} m, "
+               f"farther than {s['max_snap_m']:g} m; median snap "
+               f"{'n/a' if s['snap_m_median'] is None else format(s['snap_m_median'], '.0f') + ' m'}, "
                f"{'counted as walked' if s['count_snap_distance'] else 'not counted'}); "
                f"trim {s['trim_m']:g} m; {s['crs']}")
     click.echo(f"Standard: {run.standard}")
@@ -200,7 +201,8 @@ def _echo_lifecircle(lc) -> None:
         if frame is None:
             continue
         click.echo(f"\nthemes reached ({title}; ≥ {lc.reach_share * 100:.0f} % of land):")
-        click.echo(f"{'':<14}{head}")
+        width = max(14, *(len(str(i)) + 2 for i in frame[S.ID]))
+        click.echo(f"{'':<{width}}{head}")
         for _, r in frame.iterrows():
             cells = "".join(f"{(r[f'reached_{c.minutes}min'] or '—'):>26}" for c in lc.circles)
-            click.echo(f"{r[S.ID]!s:<14}{cells}")
+            click.echo(f"{r[S.ID]!s:<{width}}{cells}")

@@ -5,11 +5,14 @@
 network buffered by the trim) at the three circles, the straight-line circles of the
 same radii as outlines and the 15-minute gaps; per unit, how many themes each circle
 reaches; a panel with the per-街道 (or per-unit) table, the standard and the project's
-choices. Nothing here computes a statistic or touches a file.
+choices. Nothing here computes a statistic or touches a file; the page is registered
+with :mod:`futiangis.render.registry` (its ``compute`` step calls
+:func:`futiangis.lifecircle.run_lifecircle` once per build).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -17,8 +20,9 @@ import shapely
 
 from .. import schemas as S
 from .legend import LegendEntry, LegendSection
-from .maps import LayerSpec, MapSpec, Panel
+from .model import LayerSpec, MapSpec, Panel
 from .popups import Field, bilingual, esc
+from .registry import ThemeContext, register_theme
 from .tables import Column, table_html
 
 __all__ = ["lifecircle_spec", "lifecircle_table_html"]
@@ -50,15 +54,22 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
                     network_lines: gpd.GeoDataFrame | None = None, lang: str = "zh") -> MapSpec:
     """The life-circle page (see the module docstring)."""
     district, units = layers["district"], layers["units"]
+    assert district is not None and units is not None, "district and units are required"
     land = shapely.union_all(district.geometry.to_numpy())
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5,
                        provenance=dict(district.attrs.get("provenance", {})), interactive=False)]
+    if network_lines is None and getattr(lc, "network", None) is not None:
+        network_lines = lc.network.edges[[S.EDGE_ID, S.LINE_ID, S.LENGTH_M, "geometry"]].copy()
+        network_lines.insert(0, S.ID, network_lines[S.EDGE_ID].astype(str))
+        network_lines.attrs["provenance"] = {"source": lc.network.label,
+                                             "accuracy_class": "illustrative"}
     if network_lines is not None:
         prov = dict(network_lines.attrs.get("provenance", {}))
         specs.append(LayerSpec(
             "network", network_lines, "步行网络（派生，粗略）", "Walking network (derived, coarse)",
-            "基础", "Base", fields=(Field(S.ID, "编号", "ID"), Field("origin", "来源", "Origin")),
+            "基础", "Base", fields=(Field(S.LINE_ID, "线路", "Line"),
+                                   Field(S.LENGTH_M, "长度", "Length", "length_m")),
             color="#495057", fill=False, weight=1.2, provenance=prov))
     # units: number of themes reached per circle
     table = lc.units.set_index(S.ID)
@@ -76,7 +87,8 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
                     Field("reached", "达到的主题", "Themes")),
             colors=colors, fill_opacity=0.6, weight=0.6, show=(i == len(lc.circles) - 1),
             provenance=dict(units.attrs.get("provenance", {})),
-            legend=LegendSection(f"{c.name_zh}（{c.distance_m:g} m）", f"{c.minutes}-min circle",
+            legend=None if i < len(lc.circles) - 1 else LegendSection(
+                "达到的主题数（各生活圈同色）", "Themes reached (same colours for every circle)",
                                  tuple(LegendEntry(COUNT_COLORS[k], f"{k} / {n_themes}",
                                                    f"{k} of {n_themes}", "fill")
                                        for k in range(n_themes + 1) if k < len(COUNT_COLORS)))))
@@ -142,3 +154,22 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
         "Network service areas at 300/500/1000 m beside straight-line circles, the gaps and the themes "
         "each circle reaches per 街道 (GB 50180-2018); the network is a derived, coarse arterial network.",
         tuple(specs), district, panels)
+
+
+def compute_lifecircle_page(config: Any, layers: Mapping[str, Any]) -> Any:
+    """The build's life-circle statistics, or None when no network layer is shipped."""
+    from ..io import read_catalog
+    from ..lifecircle import THEME_LAYER, access_settings, project_land_mask, run_lifecircle
+
+    if access_settings(config).network_layer not in read_catalog(config.layers_dir):
+        return None
+    given = {t: layers[k] for t, k in THEME_LAYER.items() if layers.get(k) is not None}
+    land, _ = project_land_mask(config)
+    return run_lifecircle(config, units=layers["units"], subdistricts=layers.get("subdistricts"),
+                          facilities=given, land=land)
+
+
+@register_theme("lifecircle", order=60, title=("5/10/15 分钟生活圈", "5/10/15-minute life circles"),
+                compute=compute_lifecircle_page)
+def _lifecircle_page(ctx: ThemeContext) -> MapSpec | None:
+    return None if ctx.data is None else lifecircle_spec(ctx.layers, ctx.data, lang=ctx.lang)

@@ -28,7 +28,11 @@ from .model import MapSpec
 __all__ = ["Theme", "ThemeContext", "register_theme", "registered_themes", "THEME_MODULES"]
 
 #: modules whose import registers themes (add yours here)
-THEME_MODULES = ("futiangis.render.theme_pages", "futiangis.render.siting_page")
+THEME_MODULES = (
+    "futiangis.render.theme_pages",
+    "futiangis.render.siting_page",
+    "futiangis.render.lifecircle",
+)
 
 
 @dataclass(frozen=True)
