@@ -1,6 +1,6 @@
 """Benchmark target accounting, joins and report building (prints seconds; no assertions).
 
-Run: /tmp/dev/bin/python scripts/bench_targets.py
+Run: python scripts/bench_targets.py
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import numpy as np
 import shapely
 
 from futiangis.config import load_config
-from futiangis.join import join_lines_to_units, join_points_to_units, join_polygons_to_units, stats_by
+from futiangis.join import join_lines_to_units, join_points_to_units, join_polygons_to_units
 from futiangis.load import load_shipped_layer
+from futiangis.project import run_target_accounting, stats_by
 from futiangis.report import build_markdown, build_progress_chart, build_xlsx, report_tables
-from futiangis.targets import run_target_accounting
 
 
 def timed(label, fn, repeat=3):
@@ -50,7 +50,7 @@ def synthetic_sites(n, zones, rng):
 def main():
     config = load_config()
     rng = np.random.default_rng(0)
-    result = timed("run_target_accounting, shipped (27 sites, 5 zones)", lambda: run_target_accounting(config))
+    result = timed("run_target_accounting, shipped (30 sites, 5 zones, 10 街道)", lambda: run_target_accounting(config))
     zones = load_shipped_layer("cbd_zones", config=config)
     units = load_shipped_layer("units", config=config)
     for n in (500, 2000):

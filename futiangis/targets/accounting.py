@@ -214,20 +214,24 @@ def assign_columns(
     date_cols = [MILESTONE_DATE[m] for m in MILESTONES]
     any_date = milestones[date_cols].notna().any(axis=1).to_numpy()
     supply = _supply_types(sites)
+    statuses = sites[S.STATUS].astype(str).to_numpy()
+    dups = duplicate_of.to_numpy(dtype=object) if duplicate_of is not None else [None] * len(sites)
+    delivered_on = delivered_on.to_numpy(dtype=object)
+    at = at.to_numpy(dtype=object)
     out = []
     for i in range(len(sites)):
-        status = str(sites[S.STATUS].iloc[i])
-        if (duplicate_of is not None and duplicate_of.iloc[i] is not None) or supply[i] not in target.supply_types:
+        status = statuses[i]
+        if dups[i] is not None or supply[i] not in target.supply_types:
             out.append(NOT_COUNTED)
             continue
-        d = delivered_on.iloc[i]
+        d = delivered_on[i]
         if d is not None and d <= when:
             out.append("before_period" if target.start is not None and d < target.start else "achieved")
             continue
         if d is None and _RANK.get(status, -1) >= counted_rank:
             out.append("undated")  # delivered by its status, but when is not known
             continue
-        now = at.iloc[i] if any_date[i] else status
+        now = at[i] if any_date[i] else status
         if now is None:
             out.append(NOT_YET)
         elif now == "planned":
@@ -261,9 +265,13 @@ def yearly_investment(sites: gpd.GeoDataFrame, *, source: str = "sites") -> list
         if len(parts) == 4 and parts[0] == "investment" and parts[1].isdigit() and "_".join(parts[2:]) == "100m_cny":
             year_cols[int(parts[1])] = c
     problems, out = [], []
+    texts = (sites[INVESTMENT_BY_YEAR].to_numpy(dtype=object) if INVESTMENT_BY_YEAR in sites.columns
+             else [None] * len(sites))
+    per_year = {y: pd.to_numeric(sites[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                for y, c in year_cols.items()}
     for i in range(len(sites)):
         table: dict[int, float] = {}
-        raw = sites[INVESTMENT_BY_YEAR].iloc[i] if INVESTMENT_BY_YEAR in sites.columns else None
+        raw = texts[i]
         if not isinstance(raw, dict) and (raw is None or pd.isna(raw)):
             raw = None
         if raw is not None and str(raw).strip() not in ("", "{}"):
@@ -288,10 +296,9 @@ def yearly_investment(sites: gpd.GeoDataFrame, *, source: str = "sites") -> list
                     labels.iloc[i], INVESTMENT_BY_YEAR))
                 out.append(None)
                 continue
-        for y, c in year_cols.items():
-            v = pd.to_numeric(sites[c].iloc[i], errors="coerce")
-            if pd.notna(v):
-                table[y] = table.get(y, 0.0) + float(v)
+        for y, values in per_year.items():
+            if not np.isnan(values[i]):
+                table[y] = table.get(y, 0.0) + float(values[i])
         if any(v < 0 or not np.isfinite(v) for v in table.values()):
             problems.append(Problem("negative_value", "a yearly investment is negative or not finite.",
                                     labels.iloc[i], INVESTMENT_BY_YEAR))
@@ -330,6 +337,7 @@ def invested_in_period(
         Status of each site at E (dates, else the recorded status).
     """
     rows = []
+    now = status_now.to_numpy(dtype=object)
     for i, col in enumerate(columns.to_numpy(dtype=object)):
         row = dict.fromkeys(ACCOUNT_COLUMNS, 0.0)
         total = 0.0 if np.isnan(budget[i]) else float(budget[i])
@@ -337,7 +345,7 @@ def invested_in_period(
         if col in (NOT_COUNTED, NOT_YET):
             pass
         elif table is None:
-            started = status_now.iloc[i] in ("under_construction", "completed")
+            started = now[i] in ("under_construction", "completed")
             if started or col not in ("pipeline", "proposed"):
                 row["undated"] = total
             else:

@@ -253,9 +253,10 @@ def account_targets(
 def _zone_warnings(sites: gpd.GeoDataFrame, zone_of: pd.Series, splits: pd.DataFrame) -> list[Problem]:
     warnings = []
     labels = feature_labels(sites)
-    for pos, idx in enumerate(sites.index):
-        pieces = splits.loc[[idx]]
-        outside = pieces.loc[pieces["zone_id"] == UNZONED, "land_share"].sum()
+    out_share = (splits.loc[splits["zone_id"] == UNZONED, "land_share"].groupby(level=0).sum()
+                 .reindex(sites.index, fill_value=0.0).to_numpy())
+    for pos in range(len(sites)):
+        outside = out_share[pos]
         if outside >= 1 - 1e-9:
             warnings.append(Problem(
                 "site_outside_zones", "the site lies outside every CBD zone; it still counts toward "

@@ -54,6 +54,7 @@ def read_milestones(sites: gpd.GeoDataFrame, *, source: str = "sites") -> pd.Dat
         else:
             out[col] = pd.Series([None] * len(sites), index=sites.index, dtype=object)
     used = [""] * len(sites)
+    columns = {c: list(out[c]) for c in out.columns}
     if S.YEAR in sites.columns:
         for i, (status, year) in enumerate(zip(sites[S.STATUS].to_numpy(dtype=object),
                                                sites[S.YEAR].to_numpy(dtype=object))):
@@ -66,11 +67,13 @@ def read_milestones(sites: gpd.GeoDataFrame, *, source: str = "sites") -> pd.Dat
                 problems.append(Problem("wrong_type", f"year {year!r} is not a year.",
                                         labels.iloc[i], S.YEAR))
                 continue
-            if when is not None and out[col].iloc[i] is None:
-                out.iloc[i, out.columns.get_loc(col)] = when
+            if when is not None and columns[col][i] is None:
+                columns[col][i] = when
                 used[i] = str(status)
     if problems:
         raise LayerValidationError(source, problems)
+    out = pd.DataFrame({c: pd.Series(v, index=sites.index, dtype=object) for c, v in columns.items()},
+                       index=sites.index)
     out[YEAR_USED] = used
     return out
 
@@ -105,8 +108,10 @@ def date_problems(sites: gpd.GeoDataFrame, milestones: pd.DataFrame) -> list[Pro
     warnings: list[Problem] = []
     statuses = sites[S.STATUS].astype(str).to_numpy()
     years = sites[S.YEAR].to_numpy(dtype=object) if S.YEAR in sites.columns else [None] * len(sites)
+    cols = {m: milestones[MILESTONE_DATE[m]].to_numpy(dtype=object) for m in MILESTONES}
+    year_used = milestones[YEAR_USED].to_numpy(dtype=object)
     for i in range(len(sites)):
-        row = {m: milestones[MILESTONE_DATE[m]].iloc[i] for m in MILESTONES}
+        row = {m: cols[m][i] for m in MILESTONES}
         dated = [(m, d) for m, d in row.items() if d is not None]
         for (m1, d1), (m2, d2) in zip(dated, dated[1:]):
             if d2 < d1:
@@ -129,7 +134,7 @@ def date_problems(sites: gpd.GeoDataFrame, milestones: pd.DataFrame) -> list[Pro
             year = parse_date(years[i])
         except (ValueError, TypeError):
             year = None
-        if own and year is not None and milestones[YEAR_USED].iloc[i] == "":
+        if own and year is not None and year_used[i] == "":
             d = row[statuses[i]]
             if d is not None and d.year != year.year:
                 warnings.append(Problem(
