@@ -18,7 +18,7 @@ One 3 km square unit and one station with a 500 m radius: the covered share is
 >>> result = fg.coverage(units, station, radius_m=500)
 >>> round(result.coverage, 4)
 0.0873
->>> result.units.loc[0, "coverage"] == result.coverage
+>>> bool(result.units.loc[0, "coverage"] == result.coverage)
 True
 """
 from __future__ import annotations

@@ -297,7 +297,7 @@ def _circle_table(runs: dict[str, AccessRun], circles, share: float) -> pd.DataF
     if S.NAME_ZH in first.columns:
         table[S.NAME_ZH] = first[S.NAME_ZH].to_numpy()
     for i, c in enumerate(circles):
-        reached = [[] for _ in range(len(table))]
+        reached: list[list] = [[] for _ in range(len(table))]
         for theme, run in runs.items():
             cov = run.results[i].units["coverage"].to_numpy(dtype=float)
             table[f"{theme}_{c.minutes}min"] = cov

@@ -243,7 +243,11 @@ class Project:
         import pandas as pd
 
         from .coverage import (
-            add_unit_verdicts, compute_coverage, park_exclusions, park_radii, select_scenario,
+            add_unit_verdicts,
+            compute_coverage,
+            park_exclusions,
+            park_radii,
+            select_scenario,
         )
 
         settings = self.config.coverage.theme(theme)

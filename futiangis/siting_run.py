@@ -8,8 +8,6 @@ demand before and after, overall, per unit and per 街道.
 """
 from __future__ import annotations
 
-import math
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any

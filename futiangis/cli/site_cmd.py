@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..schemas import THEME_LAYER as _KIND
 from .context import get_config
 from .options import echo_problems, json_option
 
-from ..schemas import THEME_LAYER as _KIND
 _RASTER = (".tif", ".tiff")
 
 

@@ -36,7 +36,7 @@ def command(ctx, path, kind, source_crs, encoding, layer, strict) -> None:
         raster = load_raster(path, config=config)
         click.echo(
             f"OK: {path} is a usable {kind} raster ({raster.values.shape[1]} x "
-            f"{raster.values.shape[0]} pixels, {raster.crs.to_string()})."
+            f"{raster.values.shape[0]} pixels, {raster.crs.to_string() if raster.crs else 'no CRS'})."
         )
         return
     prepared = load_layer(

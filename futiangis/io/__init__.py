@@ -15,6 +15,11 @@ GeoPackage output adds or replaces one layer.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from affine import Affine
+
 import contextlib
 import tomllib
 import warnings
@@ -28,6 +33,7 @@ import pyogrio
 from pyproj import CRS
 
 from ..errors import LayerReadError
+
 # writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
 from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
 
@@ -228,7 +234,7 @@ class RasterData:
 
     path: Path
     values: np.ma.MaskedArray
-    transform: object
+    transform: Affine
     crs: CRS | None
     nodata: float | None
     bounds: tuple[float, float, float, float]

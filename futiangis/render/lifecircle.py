@@ -9,7 +9,8 @@ choices. Nothing here computes a statistic or touches a file.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -50,6 +51,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
                     network_lines: gpd.GeoDataFrame | None = None, lang: str = "zh") -> MapSpec:
     """The life-circle page (see the module docstring)."""
     district, units = layers["district"], layers["units"]
+    assert district is not None and units is not None  # required layers of every build
     land = shapely.union_all(district.geometry.to_numpy())
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5,
@@ -85,7 +87,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
         prov = {"source": f"futiangis access {theme}: {run.results[0].settings['network_label']}",
                 "accuracy_class": "illustrative" if run.illustrative else "open data"}
         rows, geoms, rings = [], [], []
-        for i, (c, r) in enumerate(zip(lc.circles, run.results)):
+        for c, r in zip(lc.circles, run.results):
             area = shapely.intersection(r.network_cov.service_area, land)
             rows.append({S.ID: f"{theme}_{c.minutes}", S.NAME_ZH: f"{zh}{c.name_zh}",
                          S.NAME_EN: f"{en}, {c.minutes} min ({c.distance_m:g} m)",

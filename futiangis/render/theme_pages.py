@@ -6,7 +6,8 @@ Each entry adapts the build's statistics to one ``*_spec`` function of
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .registry import ThemeContext, register_theme
 from .themes import cbd_renewal_spec, charging_spec, overview_spec, parks_spec, slow_bike_spec
