@@ -30,6 +30,8 @@ def naive_page(spec) -> str:
     m = folium.Map(location=[22.54, 114.05], zoom_start=13)
     for layer in spec.layers:
         gdf = layer.frame.to_crs(4326)
+        # dates etc. as text (folium's JSON cannot take them); what a user would do first
+        gdf = gdf.astype({c: str for c in gdf.columns if c != "geometry" and gdf[c].dtype == object})
         folium.GeoJson(gdf, name=layer.name_en).add_to(m)
     folium.LayerControl().add_to(m)
     return m.get_root().render()

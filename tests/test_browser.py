@@ -191,8 +191,18 @@ def test_index_page_offline(browser, site):
     assert "拓展产业空间" in text and HOSTILE in text  # the hostile unit name shown as text
 
 
-def open_page_plain(context, path: Path):
+def test_index_reflows_on_a_phone(browser, site):
+    page, problems = open_page_plain(browser, site / "maps" / "index.html", viewport=(390, 844))
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    page.close()
+    assert width <= 390  # wide tables scroll inside their own box
+    assert problems["console"] == []
+
+
+def open_page_plain(context, path: Path, viewport: tuple[int, int] | None = None):
     page = context.new_page()
+    if viewport is not None:
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     problems = {"console": [], "dialog": [], "requests": []}
     page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
     page.on("dialog", lambda d: (problems["dialog"].append(d.message), d.dismiss()))

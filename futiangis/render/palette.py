@@ -29,7 +29,7 @@ DIRECTION_DASHES = {"core": None, "east": "8 4", "south": "2 4", "west": "8 4 2 
 STATUS_COLORS = {"completed": "#E69F00", "under_construction": "#CC79A7", "approved": "#56B4E9", "planned": "#F0E442"}
 STATUS_OUTLINES = {"completed": "#8A5F00", "under_construction": "#8E4C73", "approved": "#2C7FB8", "planned": "#8A7F00"}
 PARK_CLASS_COLORS = {"comprehensive": "#1B7837", "ecological": "#5AAE61", "community": "#A6DBA0",
-                     "mountain": "#A6A13B", "wetland": "#2D8C9E"}
+                     "mountain": "#A6A13B", "wetland": "#2D8C9E", "nature_reserve": "#3E6B48"}
 ROUTE_TYPE_COLORS = {"greenway": "#9E0142", "cycle_lane": "#3D348B", "footway": "#A0522D"}
 STATION_COLORS = {"charging": "#0B3C5D", "bike": "#E7298A"}
 CATEGORICAL = {"direction": DIRECTION_COLORS, "status": STATUS_COLORS, "park_class": PARK_CLASS_COLORS,

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 PARK_CLASS_ZH = {"comprehensive": "综合公园", "ecological": "生态公园", "community": "社区公园",
-                 "mountain": "山体公园", "wetland": "湿地公园"}
+                 "mountain": "山体公园", "wetland": "湿地公园", "nature_reserve": "自然保护区"}
 ROUTE_TYPE_ZH = {"greenway": "绿道", "cycle_lane": "自行车道", "footway": "步行道"}
 USE_ZH = {"industrial": "产业", "office": "办公", "commercial": "商业", "mixed": "混合",
           "residential": "居住", "public": "公共设施"}

@@ -370,6 +370,7 @@ F.setup = function (map, cfg) {
     legendFollow();
     updateLabels();
     document.querySelectorAll(".ft-datum").forEach(function (el) { el.textContent = S.datum[F.datum]; });
+    F.readyAt = performance.timeOrigin + performance.now();
     F.ready = true;
 };
 })();
