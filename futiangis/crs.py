@@ -183,11 +183,13 @@ def transform_geometries(geometries, source: str, target: str) -> np.ndarray:
     return shapely.transform(np.asarray(geometries, dtype=object), _apply)
 
 
-def parse_source_crs(value: str | None):
+def parse_source_crs(value: str | None, *, local_grids=None):
     """Parse a ``--source-crs`` value.
 
     Returns ``None`` (use the file's own CRS), ``"gcj02"`` / ``"bd09"`` (Chinese
-    web-map datums, lon/lat degrees), or a :class:`pyproj.CRS`.
+    web-map datums, lon/lat degrees), a :class:`~futiangis.localgrid.LocalGrid` for
+    ``local:NAME`` (looked up in ``local_grids``, the config's ``[crs.local]``), or a
+    :class:`pyproj.CRS`.
 
     Raises
     ------
@@ -196,6 +198,10 @@ def parse_source_crs(value: str | None):
     """
     if value is None or value == "":
         return None
+    if value.strip().lower().startswith("local:"):
+        from .localgrid import local_grid_from_config
+
+        return local_grid_from_config(value.strip()[len("local:"):].strip(), local_grids)
     key = value.strip().lower().replace("-", "").replace("_", "")
     if key in ("gcj02", "gcj", "mars", "amap", "gaode"):
         return "gcj02"
@@ -207,9 +213,76 @@ def parse_source_crs(value: str | None):
         return CRS.from_user_input(value)
     except PyprojCRSError:
         raise CRSError(
-            f"Unknown CRS {value!r}. Use gcj02, bd09, wgs84 or an EPSG code such as "
+            f"Unknown CRS {value!r}. Use gcj02, bd09, wgs84, local:NAME (a grid fitted with "
+            "`futiangis crs fit`) or an EPSG code such as "
             "EPSG:4326 (WGS84 lon/lat), EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 GK CM 114E)."
         ) from None
+
+
+# ---- China's plane grids: zone prefixes and the older datums -------------------------------
+# CGCS2000 3-degree Gauss-Krüger at CM 114E (Shenzhen): without / with the zone number 38
+# in front of the easting.
+GK_CM114_NO_PREFIX = "EPSG:4547"
+GK_CM114_ZONE38 = "EPSG:4526"
+OLD_DATUMS = {"Beijing 1954": "Beijing 1954 (北京54)", "Xian 1980": "Xian 1980 (西安80)"}
+
+
+def _false_easting(crs) -> float | None:
+    op = getattr(crs, "coordinate_operation", None)
+    for param in getattr(op, "params", []) or []:
+        if param.name.lower() == "false easting":
+            return float(param.value)
+    return None
+
+
+def suggest_plane_crs(x: float, y: float) -> str | None:
+    """A hint for metre coordinates near Shenzhen: which CGCS2000 GK code they fit.
+
+    An easting like 38 505 000 carries the 3-degree zone number 38 (EPSG:4526); one like
+    505 000 does not (EPSG:4547). Returns None when (x, y) is neither.
+    """
+    if not 2_300_000 <= y <= 2_600_000:
+        return None
+    if 38_300_000 <= x <= 38_700_000:
+        return (f"eastings like {x:,.0f} carry the 3-degree zone number 38 in front: "
+                f"CGCS2000 / 3-degree GK zone 38 is {GK_CM114_ZONE38} (without the prefix it "
+                f"would be {GK_CM114_NO_PREFIX})")
+    if 300_000 <= x <= 700_000:
+        return (f"eastings like {x:,.0f} (no zone prefix) and northings like {y:,.0f} fit "
+                f"CGCS2000 / 3-degree GK CM 114E, {GK_CM114_NO_PREFIX} (Beijing 1954 / Xian 1980 "
+                "GK CM 114E are EPSG:2435 / EPSG:2383; a city's local grid needs "
+                "`futiangis crs fit`)")
+    return None
+
+
+def zone_prefix_mismatch(crs, x: float) -> str | None:
+    """Message when the eastings and the CRS disagree about the zone prefix, else None."""
+    fe = _false_easting(crs)
+    if fe is None or not crs.is_projected:
+        return None
+    if fe < 1e7 and x > 1e7:
+        zone = int(x // 1e6)
+        code = GK_CM114_ZONE38 if zone == 38 else f"the CGCS2000 3-degree zone {zone} code"
+        return (f"the eastings (≈ {x:,.0f}) start with the zone number {zone}, but "
+                f"{crs.to_string()} has no zone prefix (false easting {fe:,.0f} m): the data are "
+                f"in {code}; re-run with --source-crs {code if zone == 38 else 'EPSG:n'}.")
+    if fe > 1e7 and x < 1e7:
+        return (f"the eastings (≈ {x:,.0f}) have no zone prefix, but {crs.to_string()} expects "
+                f"one (false easting {fe:,.0f} m): the data are probably in "
+                f"{GK_CM114_NO_PREFIX}; re-run with --source-crs {GK_CM114_NO_PREFIX}.")
+    return None
+
+
+def old_datum_name(crs) -> str | None:
+    """'Beijing 1954 (北京54)' / 'Xian 1980 (西安80)' if ``crs`` is on one of them."""
+    try:
+        datum = crs.datum.name if crs.datum is not None else ""
+    except Exception:  # pragma: no cover - exotic CRSs
+        datum = ""
+    for key, label in OLD_DATUMS.items():
+        if key.lower() in datum.lower():
+            return label
+    return None
 
 
 def require_projected(crs, what: str = "this operation") -> None:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,7 +17,9 @@ import pandas as pd
 from .config import Config
 from .crs import parse_source_crs
 from .errors import LayerReadError, LayerValidationError, Problem
-from .io import RasterData, read_catalog, read_raster, read_vector, shapefile_has_cpg
+from .fields import derive_year, fill_names, map_fields, map_values, parse_field_rules
+from .io import TABLE_SUFFIXES, RasterData, read_catalog, read_raster, read_vector
+from .io.dxf import CAD_HANDLE, CAD_LAYER, CAD_OPEN_GAP
 from .schemas import get_schema
 from .validate import PreparedLayer, prepare_layer
 
@@ -62,6 +65,26 @@ def _mojibake_problems(gdf: gpd.GeoDataFrame, path: Path) -> list[Problem]:
     return problems
 
 
+def _refuse_open_outlines(raw: gpd.GeoDataFrame, schema, source: str) -> None:
+    """A polygon kind read from a DXF: every open polyline is named by CAD layer and handle."""
+    if "Polygon" not in schema.geometry_types:
+        return
+    problems = []
+    for _, row in raw[raw.geom_type.isin(["LineString", "MultiLineString"])].iterrows():
+        gap = row.get(CAD_OPEN_GAP)
+        ends = f" (its ends are {gap:,.2f} drawing units apart)" if gap == gap and gap is not None else ""
+        problems.append(Problem(
+            "cad_open_outline",
+            f"CAD layer {row[CAD_LAYER]!r}: {row.get('cad_entity', 'entity')} handle "
+            f"{row[CAD_HANDLE]} is not closed{ends}, so it is a line, not an outline. Close it in "
+            "CAD (PEDIT → Close, or tick Closed in Properties), or move lines that are not "
+            "outlines to another CAD layer and choose the outlines with --layer.",
+            feature_id=str(row[CAD_HANDLE]),
+        ))
+    if problems:
+        raise LayerValidationError(source, problems)
+
+
 def load_district_wgs84(config: Config | None) -> gpd.GeoDataFrame | None:
     """The project's district boundary in EPSG:4326, or None if it is not available."""
     if config is None or config.path is None:
@@ -87,6 +110,8 @@ def load_layer(
     encoding: str | None = None,
     fix: bool = False,
     district_wgs84: gpd.GeoDataFrame | None = None,
+    fields: Sequence[str] = (),
+    sheet: str | None = None,
 ) -> PreparedLayer:
     """Read, validate and reproject a user's layer file.
 
@@ -104,6 +129,12 @@ def load_layer(
         ``gcj02``, ``bd09``, ``wgs84`` or ``EPSG:n``; overrides the file's own CRS.
     fix : bool
         Repair invalid geometries (reported in ``PreparedLayer.repairs``).
+    fields : sequence of str
+        ``TARGET=SOURCE[:UNIT]`` mappings (``--field``); they override the config's
+        ``[fields.<kind>]`` table, which overrides the built-in spellings
+        (:mod:`futiangis.fields`). Every mapping applied is in ``PreparedLayer.notes``.
+    sheet : str, optional
+        Sheet of an Excel workbook.
 
     Raises
     ------
@@ -112,11 +143,23 @@ def load_layer(
     path = Path(path)
     config = config or Config()
     schema = get_schema(kind)
-    parsed_crs = parse_source_crs(source_crs)
-    raw = read_vector(path, layer=layer, encoding=encoding)
-    extra = []
-    if path.suffix.lower() == ".shp" and encoding is None and not shapefile_has_cpg(path):
-        extra = _mojibake_problems(raw, path)
+    parsed_crs = parse_source_crs(source_crs, local_grids=config.crs.local)
+    rules = parse_field_rules(fields, ((config.extra.get("fields") or {}).get(kind) or {}), kind=kind)
+    raw = read_vector(path, layer=layer, encoding=encoding, sheet=sheet, rules=rules)
+    notes = list(raw.attrs.get("read_notes", []))
+    source = str(path) + (f" (layer {layer})" if layer else "")
+    if raw.attrs.get("shapefile_without_cpg"):
+        garbled = _mojibake_problems(raw, path)
+        if garbled:  # names and values are unreliable until the file is re-read
+            raise LayerValidationError(source, garbled)
+    raw, mapped, extra = map_fields(raw, schema, rules, source=source)
+    raw, valued = map_values(raw, schema, config.extra.get("values") or {})
+    raw, derived = derive_year(raw, schema)
+    raw, named = fill_names(raw, schema, schema.id_field)
+    notes += mapped + valued + derived
+    extra = list(raw.attrs.get("read_warnings", [])) + extra + named
+    if CAD_HANDLE in raw.columns:
+        _refuse_open_outlines(raw, schema, source)
     prj = path.with_suffix(".prj")
     if path.suffix.lower() == ".shp" and raw.crs is None and parsed_crs is None and prj.exists():
         head = prj.read_bytes()[:60].decode("utf-8", errors="replace").strip()
@@ -127,8 +170,7 @@ def load_layer(
         ))
     if district_wgs84 is None:
         district_wgs84 = load_district_wgs84(config)
-    source = str(path) + (f" (layer {layer})" if layer else "")
-    return prepare_layer(
+    prepared = prepare_layer(
         raw,
         schema,
         source=source,
@@ -138,9 +180,11 @@ def load_layer(
         district_wgs84=district_wgs84,
         gcj02_check_min_points=config.region.gcj02_check_min_points,
         fix=fix,
-        is_csv=path.suffix.lower() == ".csv",
+        is_csv=path.suffix.lower() in TABLE_SUFFIXES,
         extra_problems=extra,
     )
+    prepared.notes[:0] = notes
+    return prepared
 
 
 def load_shipped_layer(kind: str, *, config: Config) -> gpd.GeoDataFrame:

@@ -50,6 +50,7 @@ COMPLETED_DATE = "completed_date"
 INVESTMENT_BY_YEAR = "investment_by_year"
 # facilities beyond the district boundary (they serve land inside it)
 OUTSIDE_DISTRICT = "outside_district"
+DEMOLITION_AREA_M2 = "demolition_area_m2"  # 拆除用地面积, as reported (the measured land is area_m2)
 # cbd zones
 DIRECTION = "direction"
 DIRECTION_ZH_COL = "direction_zh"
@@ -126,23 +127,31 @@ class LayerSchema:
     id_field: str = ID
     description: str = ""
     allow_empty: bool = False
+    # at least one of each group of columns must be present (e.g. GFA or plot ratio)
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # optional counts whose absence means "unknown" (column added empty, said once)
+    unknown_ok: tuple[str, ...] = ()
 
     def field_map(self) -> Mapping[str, FieldSpec]:
         """Return the fields keyed by name."""
         return {f.name: f for f in self.fields}
 
 
-def _common(*, year: bool = False, status: bool = False) -> tuple[FieldSpec, ...]:
+def _common(*, year: bool = False, status: bool = False,
+            status_required: bool = False) -> tuple[FieldSpec, ...]:
+    # Required means used (issue 11): ids are generated when absent, names fall back
+    # (name_en -> name_zh -> id, said once), so only what an analysis uses is required.
     specs = [
-        FieldSpec(ID, "str", description="unique feature id"),
-        FieldSpec(NAME_ZH, "str", description="Chinese name (shown first)"),
-        FieldSpec(NAME_EN, "str", description="English name"),
+        FieldSpec(ID, "str", required=False, description="unique feature id"),
+        FieldSpec(NAME_ZH, "str", required=False, nullable=True, description="Chinese name (shown first)"),
+        FieldSpec(NAME_EN, "str", required=False, nullable=True, description="English name"),
         FieldSpec(ACCURACY, "str", required=False, description="open data / digitized ±N m / illustrative"),
         FieldSpec(SOURCE, "str", required=False, nullable=True, description="where the feature came from"),
         FieldSpec(ILLUSTRATIVE, "bool", required=False, description="true for illustrative, not official, data"),
     ]
     if status:
-        specs.append(FieldSpec(STATUS, "str", allowed=STATUS_VALUES, description="planning status"))
+        specs.append(FieldSpec(STATUS, "str", required=status_required, allowed=STATUS_VALUES,
+                               description="planning status"))
     if year:
         specs.append(FieldSpec(YEAR, "int", required=False, nullable=True, minimum=1979, maximum=2100))
     return tuple(specs)
@@ -174,10 +183,12 @@ _SCHEMAS = [
     LayerSchema(
         "charging_stations",
         POINTS,
-        _common() + (FieldSpec(PILES, "int", minimum=0, description="number of charging piles"),
+        _common() + (FieldSpec(PILES, "int", required=False, nullable=True, minimum=0,
+                               description="number of charging piles"),
                      FieldSpec(OUTSIDE_DISTRICT, "bool", required=False, nullable=True,
                                description="station beyond the district boundary (serves land inside)")),
         description="public EV charging stations",
+        unknown_ok=(PILES,),
     ),
     LayerSchema(
         "cbd_zones",
@@ -193,13 +204,15 @@ _SCHEMAS = [
     LayerSchema(
         "renewal_sites",
         POLYGONS,
-        _common(year=True, status=True)
+        _common(year=True, status=True, status_required=True)
         + (
             FieldSpec(USE, "str", required=False, allowed=USES),
-            FieldSpec(PLOT_RATIO, "float", nullable=True, minimum=0, description="容积率 FAR"),
+            FieldSpec(PLOT_RATIO, "float", required=False, nullable=True, minimum=0, description="容积率 FAR"),
             FieldSpec(INDUSTRIAL_SHARE, "float", required=False, nullable=True, minimum=0, maximum=1),
-            FieldSpec(GFA_NEW_M2, "float", nullable=True, minimum=0, description="new industrial GFA, m²"),
-            FieldSpec(INVESTMENT_100M_CNY, "float", nullable=True, minimum=0, description="investment, 亿元"),
+            FieldSpec(GFA_NEW_M2, "float", required=False, nullable=True, minimum=0,
+                      description="new industrial GFA, m²"),
+            FieldSpec(INVESTMENT_100M_CNY, "float", required=False, nullable=True, minimum=0,
+                      description="investment, 亿元"),
             FieldSpec(ZONE_ID, "str", required=False, nullable=True),
             FieldSpec(SUPPLY_TYPE, "str", required=False, nullable=True, allowed=SUPPLY_TYPES,
                       description="where the space comes from (missing = urban_renewal)"),
@@ -209,26 +222,33 @@ _SCHEMAS = [
             FieldSpec(COMPLETED_DATE, "date", required=False, nullable=True, description="date completed"),
             FieldSpec(INVESTMENT_BY_YEAR, "str", required=False, nullable=True,
                       description='yearly investment, 亿元: {"2014": 3.2, "2015": 4.1}'),
+            FieldSpec(DEMOLITION_AREA_M2, "float", required=False, nullable=True, minimum=0,
+                      description="拆除用地面积 as reported, m²"),
         ),
         description="project sites: urban renewal (城市更新), new land, purchased/leased space",
+        one_of=((GFA_NEW_M2, PLOT_RATIO),),
+        unknown_ok=(GFA_NEW_M2, PLOT_RATIO, INVESTMENT_100M_CNY),
     ),
     LayerSchema(
         "parks",
         POLYGONS,
-        _common(year=True, status=True) + (FieldSpec(PARK_CLASS, "str", allowed=PARK_CLASSES),),
+        _common(year=True, status=True)
+        + (FieldSpec(PARK_CLASS, "str", required=False, nullable=True, allowed=PARK_CLASSES),),
         description="parks (existing and planned)",
     ),
     LayerSchema(
         "slow_routes",
         LINES,
-        _common(year=True, status=True) + (FieldSpec(ROUTE_TYPE, "str", allowed=ROUTE_TYPES),),
+        _common(year=True, status=True)
+        + (FieldSpec(ROUTE_TYPE, "str", required=False, nullable=True, allowed=ROUTE_TYPES),),
         description="walking / cycling routes (slow-traffic system)",
     ),
     LayerSchema(
         "bike_stations",
         POINTS,
-        _common(year=True, status=True) + (FieldSpec(DOCKS, "int", minimum=0),),
+        _common(year=True, status=True) + (FieldSpec(DOCKS, "int", required=False, nullable=True, minimum=0),),
         description="public-bike stations",
+        unknown_ok=(DOCKS,),
     ),
     LayerSchema(
         "bike_demand",

@@ -18,8 +18,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from . import schemas as S
-from .crs import transform_geometries
+from .crs import old_datum_name, suggest_plane_crs, transform_geometries, zone_prefix_mismatch
 from .errors import LayerValidationError, Problem
+from .localgrid import LocalGrid
 from .schemas import LayerSchema
 
 __all__ = ["PreparedLayer", "prepare_layer", "feature_labels"]
@@ -37,6 +38,8 @@ class PreparedLayer:
     warnings: list[Problem] = field(default_factory=list)
     repairs: list[Problem] = field(default_factory=list)
     source_crs: str = ""
+    # what was mapped or converted on the way in ("mapped 名称 → name_zh"), to be printed
+    notes: list[str] = field(default_factory=list)
 
 
 def feature_labels(gdf: gpd.GeoDataFrame, id_field: str = S.ID) -> pd.Series:
@@ -87,16 +90,31 @@ def _resolve_crs(gdf, source_crs, col: _Collector, *, is_csv: bool):
         geoms = transform_geometries(gdf.geometry.values, source_crs, "wgs84")
         out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index), crs=4326)
         return out, f"{source_crs} (converted to WGS84 by futiangis)"
+    if isinstance(source_crs, LocalGrid):
+        if gdf.crs is not None and CRS(gdf.crs).is_geographic:
+            col.add(
+                "crs_conflict",
+                f"--source-crs local:{source_crs.name} is a plane grid in metres but the file "
+                f"is in lon/lat ({CRS(gdf.crs).to_string()}); drop --source-crs.",
+            )
+            return None, ""
+        geoms = source_crs.transform_geometries(gdf.geometry.values)
+        out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index), crs=source_crs.target_crs)
+        return out, source_crs.describe()
     if source_crs is not None:
         return gdf.set_crs(source_crs, allow_override=True), CRS(source_crs).to_string()
     if gdf.crs is None:
         hint = (
             "a CSV has no CRS" if is_csv else "the file declares no CRS (a shapefile without .prj?)"
         )
+        x, y = _median_xy(gdf)
+        guess = suggest_plane_crs(x, y) if x == x else None
         col.add(
             "missing_crs",
             f"{hint}. Say what the coordinates are with --source-crs: wgs84 (GPS), gcj02 "
-            "(Gaode/Tencent web maps), bd09 (Baidu), or EPSG:n (e.g. EPSG:4547).",
+            "(Gaode/Tencent web maps), bd09 (Baidu), local:NAME (a city grid fitted with "
+            "`futiangis crs fit`), or EPSG:n (e.g. EPSG:4547)."
+            + (f" Hint: {guess}." if guess else ""),
         )
         return None, ""
     try:
@@ -111,6 +129,56 @@ def _resolve_crs(gdf, source_crs, col: _Collector, *, is_csv: bool):
         )
         return None, ""
     return gdf, crs.to_string()
+
+
+def _median_xy(gdf) -> tuple[float, float]:
+    """Median vertex-bounds centre of the layer, in its own coordinates (nan if empty)."""
+    b = gdf.geometry.bounds
+    if len(b) == 0 or b.isna().all().all():
+        return float("nan"), float("nan")
+    return float(((b.minx + b.maxx) / 2).median()), float(((b.miny + b.maxy) / 2).median())
+
+
+def _check_plane_grid(resolved, source_crs, col: _Collector, working_crs: str) -> bool:
+    """Zone-prefix mismatch (error) and Beijing 1954 / Xian 1980 datums (warning).
+
+    Returns True when the coordinates cannot be in the declared CRS (skip location checks).
+    """
+    crs = CRS(resolved.crs)
+    x, y = _median_xy(resolved)
+    if x != x:
+        return False
+    mismatch = zone_prefix_mismatch(crs, x)
+    if mismatch:
+        col.add("zone_prefix", mismatch)
+        return True
+    label = old_datum_name(crs)
+    if label and not isinstance(source_crs, LocalGrid):
+        shift = _datum_shift_m(crs, x, y, working_crs)
+        col.add(
+            "old_datum",
+            f"the data are on {label} ({crs.to_string()}), which differs from CGCS2000 by tens "
+            f"of metres; PROJ's default {label.split(' (')[0]} -> CGCS2000 transformation moved "
+            f"them {shift:.1f} m here, and it is only approximate. For survey accuracy give the "
+            "planner's own transformation: measure control points in both systems, fit them "
+            "with `futiangis crs fit POINTS.csv --name NAME` (x, y in CGCS2000) and read with "
+            "--source-crs local:NAME.",
+            severity="warning",
+        )
+    return False
+
+
+def _datum_shift_m(crs, x: float, y: float, working_crs: str) -> float:
+    """How far PROJ moves (x, y) into the working CRS: for a Gauss-Krüger grid with the
+    working CRS's projection (Beijing 1954 / Xian 1980 GK CM 114E vs EPSG:4547) this is the
+    shift a planner sees against the same numbers read as CGCS2000."""
+    from pyproj import Transformer
+
+    try:
+        tx, ty = Transformer.from_crs(crs, working_crs, always_xy=True).transform(x, y)
+        return float(np.hypot(tx - x, ty - y))
+    except Exception:  # pragma: no cover - PROJ cannot transform
+        return float("nan")
 
 
 def _check_geometries(gdf, schema: LayerSchema, labels, col: _Collector, *, fix: bool):
@@ -352,16 +420,52 @@ def _check_fields(gdf, schema: LayerSchema, labels, col: _Collector):
                 )
         if spec.allowed is not None:
             vals = typed.astype("string")
-            unknown = vals.notna() & ~vals.isin(spec.allowed)
-            for i in np.flatnonzero(unknown.fillna(False).to_numpy()):
+            unknown = (vals.notna() & ~vals.isin(spec.allowed)).fillna(False).to_numpy()
+            # each unknown word once, with its count (a 300-row table with one new word
+            # is one line, not 300)
+            for value in pd.unique(vals[unknown]):
+                rows = np.flatnonzero(unknown & (vals == value).fillna(False).to_numpy())
+                more = (f" ({len(rows)} features: {', '.join(labels.iloc[rows[:5]])}"
+                        f"{' …' if len(rows) > 5 else ''})" if len(rows) > 1 else "")
                 col.add(
                     "unknown_value",
-                    f"value {vals.iloc[i]!r} is not one of {', '.join(spec.allowed)}.",
-                    labels.iloc[i],
+                    f"value {value!r} is not one of {', '.join(spec.allowed)}{more}. Correct "
+                    f"it, or say what it means in futiangis.toml: [values.{spec.name}] "
+                    f"{_toml_key(value)} = \"{spec.allowed[0]}\".",
+                    labels.iloc[rows[0]],
                     spec.name,
                 )
         out[spec.name] = typed
+    for group in schema.one_of:
+        if not any(name in gdf.columns for name in group):
+            col.add(
+                "missing_field",
+                f"needs at least one of {' or '.join(group)}; add one of these columns (or "
+                f"map yours with --field {group[0]}=COLUMN). Columns present: "
+                f"{', '.join(c for c in gdf.columns if c != gdf.geometry.name) or 'none'}.",
+                field=group[0],
+            )
+    specs = schema.field_map()
+    for name in schema.unknown_ok:
+        spec = specs[name]
+        if name not in out.columns:
+            out[name] = pd.Series(pd.NA if spec.dtype == "int" else np.nan, index=out.index,
+                                  dtype="Int64" if spec.dtype == "int" else "float64")
+        if name in (S.PILES, S.DOCKS):
+            n = int(out[name].isna().sum())
+            if n:
+                col.add(
+                    "unknown_quantity",
+                    f"{n} of {len(out)} features have no {name} count: shown as unknown "
+                    f"(未知); totals and densities count only the known ones.",
+                    field=name, severity="warning",
+                )
     return out
+
+
+def _toml_key(value: str) -> str:
+    text = str(value)
+    return text if text.replace("_", "").replace("-", "").isalnum() and text.isascii() else '"' + text.replace('"', '\\"') + '"'
 
 
 def _check_ids(gdf, schema: LayerSchema, col: _Collector):
@@ -430,6 +534,8 @@ def prepare_layer(
     typed = typed.set_geometry(geometry)
 
     resolved, declared = _resolve_crs(typed, source_crs, col, is_csv=is_csv)
+    if resolved is not None and CRS(resolved.crs).is_projected and _check_plane_grid(resolved, source_crs, col, working_crs):
+        resolved = None  # the coordinates cannot be in the declared CRS: skip the location checks
     if resolved is not None:
         geoms = np.asarray(resolved.geometry.values, dtype=object)
         usable = pd.Series(~(pd.isna(geoms) | shapely.is_empty(geoms)), index=resolved.index)
@@ -447,7 +553,7 @@ def prepare_layer(
         if wgs84 is not None:
             wlabels = labels.loc[usable]
             _check_location(wgs84, wlabels, shenzhen_bbox_wgs84, col, declared)
-            gcj_applicable = source_crs not in ("gcj02", "bd09") and not any(
+            gcj_applicable = not isinstance(source_crs, (str, LocalGrid)) and not any(
                 p.code in ("outside_shenzhen", "lonlat_swapped") for p in col.problems
             )
             if gcj_applicable:

@@ -23,12 +23,14 @@ from pathlib import Path
 import fiona
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from pyproj import Geod
 
 from conftest import ROOT
 from futiangis.build import build_maps
 from futiangis.config import load_config
+from futiangis.render.palette import STATUS_COLORS
 
 pytestmark = pytest.mark.browser
 
@@ -429,11 +431,22 @@ def test_legend_follows_layers_and_year_slider_filters_sites(browser, site):
         f.map.removeLayer(f.layers.renewal_sites);
         const off = sec();
         f.map.addLayer(f.layers.renewal_sites);
-        f.setYear(2015);
-        return {on: on, off: off, drawn: f.layers.renewal_sites.getLayers().length,
+        f.setYear(2014);
+        const fills = {};
+        f.layers.renewal_sites.eachLayer(l => { fills[l.feature.properties.n.join(" · ")] = l.options.fillColor; });
+        return {on: on, off: off, drawn: f.layers.renewal_sites.getLayers().length, fills: fills,
                 panel: document.querySelector('[data-panel="targets"]').innerText};
     }""")
     page.close()
     assert shown["on"] != "none" and shown["off"] == "none"
-    assert shown["drawn"] == int((sites["year"] <= 2015).sum())
+    # as of 2014-12-31 a site exists once its earliest milestone date has passed
+    dates = sites[["planned_date", "approved_date", "start_date", "completed_date"]].apply(
+        lambda c: pd.to_datetime(c, errors="coerce"))
+    exists = (dates <= pd.Timestamp("2014-12-31")).any(axis=1)
+    assert shown["drawn"] == int(exists.sum())
+    # a site started 2014-02-15 and completed 2015-08-30 is drawn as under construction in 2014
+    row = sites[(pd.to_datetime(sites["start_date"]) <= "2014-12-31")
+                & (pd.to_datetime(sites["completed_date"]) > "2014-12-31")].iloc[0]
+    name = next(k for k in shown["fills"] if str(row["name_en"]) in k)
+    assert shown["fills"][name].upper() == STATUS_COLORS["under_construction"].upper()
     assert "达标" in shown["panel"] or "未达标" in shown["panel"]

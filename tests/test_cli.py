@@ -74,7 +74,7 @@ def test_validate_bad_file_lists_every_problem_without_traceback(tmp_path):
     assert result.exit_code == 1
     _no_traceback(result)
     assert "value -1 is negative" in result.output
-    assert "value is NaN/missing" in result.output
+    assert "have no piles count: shown as unknown" in result.output  # issue 11: unknown, not an error
     assert "id 's1' is used by 2 features" in result.output
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 

@@ -83,10 +83,10 @@ def test_gcj02_facilities_csv_with_source_crs(tmp_path):
     assert refused.exit_code == 1 and "a CSV has no CRS" in refused.output
     result = run(*args, "--source-crs", "gcj02")
     assert result.exit_code == 0, result.output
-    west = json.loads(result.output)["units"]["west"]
+    west = json.loads(result.stdout)["units"]["west"]  # notes ("mapped lng → lon") go to stderr
     assert west["covered_m2"] == pytest.approx(math.pi * 400**2, rel=0.002)
     # read as if it were WGS84, the same point sits ≈ 560 m east: the circle spills into 'east'
-    wrong = json.loads(run(*args, "--source-crs", "wgs84").output)["units"]
+    wrong = json.loads(run(*args, "--source-crs", "wgs84").stdout)["units"]
     assert wrong["east"]["covered_m2"] > 0.1 * math.pi * 400**2
 
 
@@ -137,11 +137,13 @@ def test_missing_file_is_a_clean_error(tmp_path):
     assert "not found" in result.output and "Traceback" not in result.output
 
 
-def test_wrong_layer_kind_lists_the_missing_field(tmp_path):
-    # charging points given as bike stations: no status/docks
+def test_facilities_need_positions_only(tmp_path):
+    # issue 11: chargers given as bike stations (no status, no docks) are positions: they
+    # load, every one counts as existing, and the unknown docks are said once
     result = run("coverage", "bike", "--facilities", _chargers(tmp_path), "--units", _units(tmp_path))
-    assert result.exit_code == 1
-    assert "status" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "have no docks count: shown as unknown" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_non_positive_radius_is_a_usage_error(tmp_path):

@@ -370,11 +370,19 @@ def test_control_characters_in_ids_and_columns_are_shown_escaped(tmp_path):
               ids=[ESC_ID, ESC_ID, CRLF_ID, CRLF_ID], name_en=["a", "b", "c", "d"],
               **{"name\x1b[31m_zh": ["一", "二", "三", "四"]}
               ).to_crs(4326).to_file(path, engine="pyogrio")
-    result = CliRunner().invoke(cli, ["validate", str(path), "--kind", "units"])
+    # cbd_zones: 'direction' is required, so the message lists the columns present (names
+    # are optional since issue 11, so a units layer no longer lists them)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--kind", "cbd_zones"])
     assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\r" not in result.output
     assert "feature u1\\x1b[2J\\x1b[32mOK: all valid\\x1b[0m" in result.output
     assert "feature u2\\r\\nOK: tests/data/ok.geojson is a valid units layer" in result.output
+    # the field mapping's notes name columns: escaped as well
+    renamed = tmp_path / "renamed.geojson"
+    box_layer([(0, 0, 100, 100)], ids=["u9"], **{"名称\x1b[2J": ["一"]}).to_crs(4326).to_file(renamed, engine="pyogrio")
+    noted = CliRunner().invoke(cli, ["validate", str(renamed), "--kind", "units", "--field", "name_zh=名称\x1b[2J"])
+    assert noted.exit_code == 0, noted.output
+    assert "\x1b" not in noted.output and "mapped 名称\\x1b[2J → name_zh" in noted.output
     assert "name\\x1b[31m_zh" in result.output  # the column name, in "Columns present"
     # every line is one futiangis wrote: none forged by an id
     assert not [line for line in result.output.splitlines() if line.startswith("OK")]

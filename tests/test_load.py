@@ -132,9 +132,20 @@ def test_duplicate_ids(tmp_path, config):
 
 
 def test_missing_required_field(tmp_path, config):
+    # required means used (issue 11): a renewal site needs GFA or a plot ratio to be counted
+    layer = box_layer([(0, 0, 100, 100)], ids=["r1"], status=["planned"])
+    path = _write(layer, tmp_path / "sites.gpkg")
+    with pytest.raises(LayerValidationError,
+                       match=r"field 'gfa_new_m2': needs at least one of gfa_new_m2 or plot_ratio"):
+        load_layer(path, "renewal_sites", config=config)
+
+
+def test_stations_without_piles_load_with_piles_unknown(tmp_path, config):
     path = _write(_station_layer().drop(columns="piles"), tmp_path / "nopiles.gpkg")
-    with pytest.raises(LayerValidationError, match=r"field 'piles': required field is missing"):
-        load_layer(path, "charging_stations", config=config)
+    prepared = load_layer(path, "charging_stations", config=config)
+    assert prepared.gdf["piles"].isna().all()
+    [warning] = [w for w in prepared.warnings if w.code == "unknown_quantity"]
+    assert "3 of 3 features have no piles count: shown as unknown" in warning.message
 
 
 def test_nan_and_negative_quantities_all_reported_at_once(tmp_path, config):
@@ -143,10 +154,10 @@ def test_nan_and_negative_quantities_all_reported_at_once(tmp_path, config):
     with pytest.raises(LayerValidationError) as info:
         load_layer(path, "charging_stations", config=config)
     msg = str(info.value)
-    assert "2 problem(s)" in msg
-    assert "feature s2: field 'piles': value is NaN/missing" in msg
+    assert "1 problem(s)" in msg  # the NaN is "unknown" (a warning, listed too), not an error
+    assert "field 'piles': 1 of 3 features have no piles count" in msg
     assert "feature s3: field 'piles': value -2 is negative" in msg
-    assert {p.code for p in info.value.problems} == {"missing_value", "negative_value"}
+    assert {p.code for p in info.value.problems} == {"unknown_quantity", "negative_value"}
 
 
 def test_wrong_field_type(tmp_path, config):
@@ -156,10 +167,10 @@ def test_wrong_field_type(tmp_path, config):
 
 
 def test_unknown_status_value(tmp_path, config):
-    layer = box_layer([(0, 0, 100, 100)], ids=["r1"], name_zh=["更新"], name_en=["R"], status=["built"],
+    layer = box_layer([(0, 0, 100, 100)], ids=["r1"], name_zh=["更新"], name_en=["R"], status=["cancelled"],
                       plot_ratio=[5.0], gfa_new_m2=[1000.0], investment_100m_cny=[1.0])
     path = _write(layer, tmp_path / "sites.gpkg")
-    with pytest.raises(LayerValidationError, match=r"feature r1: field 'status': value 'built' is not one of planned"):
+    with pytest.raises(LayerValidationError, match=r"feature r1: field 'status': value 'cancelled' is not one of planned"):
         load_layer(path, "renewal_sites", config=config)
 
 

@@ -14,13 +14,14 @@ from ..io.outputs import check_outputs_are_not_inputs
 from ..load import load_layer, load_raster
 from ..project import run_coverage
 from .context import get_config
-from .options import echo_problems, json_option
+from .options import echo_notes, echo_problems, field_option, json_option, layer_option, sheet_option
 
 _KIND = S.THEME_LAYER
 
 
 def _load(path, kind, config, **kwargs):
     prepared = load_layer(path, kind, config=config, **kwargs)
+    echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
 
@@ -66,10 +67,14 @@ def _pct(value) -> str:
                    "layers kept) or .geojson file.")
 @click.option("--overwrite", is_flag=True,
               help="Replace the --gaps layer (or GeoJSON file) if it already exists.")
+@layer_option
+@sheet_option
+@field_option
 @json_option
 @click.pass_context
 def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
-            population_path, residential_path, scenario, by, water_path, gaps_out, overwrite, as_json) -> None:
+            population_path, residential_path, scenario, by, water_path, gaps_out, overwrite, layer,
+            sheet, fields, as_json) -> None:
     """Share of each unit and of Futian within reach of a THEME facility.
 
     Buffers are unioned once before any area is measured (overlaps count once), in
@@ -83,7 +88,8 @@ def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encod
         check_outputs_are_not_inputs([(gaps_out, f"{theme}_gaps")], inputs)
     units = _load(units_path, "units", config) if units_path else None
     facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
-                        encoding=encoding) if facilities_path else None)
+                        encoding=encoding, layer=layer, sheet=sheet, fields=fields)
+                  if facilities_path else None)
     residential = _load(residential_path, "generic", config) if residential_path else None
     water = _load(water_path, "generic", config) if water_path else None
     population = load_raster(population_path, config=config) if population_path else None

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "terrain": ("terrain_cmd", "Route gradients and park elevation ranges from the DEM."),
     "site": ("site_cmd", "Where the next N charging stations / bike parkings / parks go."),
     "access": ("access_cmd", "Network reach of THEME facilities (or the life circles) per unit."),
+    "crs": ("crs_cmd", "Coordinate grids: fit a local plane grid (城市独立坐标系) from control points."),
 }
 
 EXIT_ERROR = 1

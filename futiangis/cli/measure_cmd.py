@@ -9,7 +9,7 @@ from ..escape import escape_terminal
 from ..load import load_layer
 from ..measure import summarize_measures
 from .context import get_config
-from .options import echo_problems, encoding_option, json_option, layer_option, source_crs_option
+from .options import echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option, sheet_option, source_crs_option
 
 
 @click.command("measure")
@@ -17,14 +17,18 @@ from .options import echo_problems, encoding_option, json_option, layer_option, 
 @source_crs_option
 @encoding_option
 @layer_option
+@sheet_option
+@field_option
 @json_option
 @click.pass_context
-def command(ctx, path, source_crs, encoding, layer, as_json) -> None:
+def command(ctx, path, source_crs, encoding, layer, sheet, fields, as_json) -> None:
     """Per-feature area_m2 / length_m of PATH in the working CRS, with totals."""
     config = get_config(ctx)
     prepared = load_layer(
-        path, "generic", config=config, layer=layer, source_crs=source_crs, encoding=encoding
+        path, "generic", config=config, layer=layer, source_crs=source_crs, encoding=encoding,
+        sheet=sheet, fields=fields,
     )
+    echo_notes(prepared)
     echo_problems(prepared.warnings, prepared.source)
     summary = summarize_measures(prepared.gdf)
     if as_json:

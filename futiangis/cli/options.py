@@ -18,7 +18,14 @@ encoding_option = click.option(
     metavar="ENC",
     help="Text encoding of a shapefile without .cpg (e.g. gbk) or of a CSV.",
 )
-layer_option = click.option("--layer", default=None, help="Layer name in a multi-layer GeoPackage.")
+layer_option = click.option(
+    "--layer", default=None,
+    help="Layer of a multi-layer GeoPackage, CAD layer of a DXF, folder of a KML, shapefile in a zip.")
+field_option = click.option(
+    "--field", "fields", multiple=True, metavar="TARGET=SOURCE[:UNIT]",
+    help="Read column SOURCE as field TARGET, e.g. name_zh=项目名称 or gfa_new_m2=计容面积:万㎡ "
+    "(units: 万㎡, ha, 亩, km2; 万元, 元, 亿元; km). Repeatable; also [fields.<kind>] in the config.")
+sheet_option = click.option("--sheet", default=None, metavar="NAME", help="Sheet of an Excel workbook.")
 kind_option = click.option(
     "--kind",
     required=True,
@@ -26,6 +33,14 @@ kind_option = click.option(
     help="Layer kind whose schema the file must match.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def echo_notes(prepared, *, err: bool = True) -> None:
+    """Print what was mapped, converted or taken on the way in (one line each)."""
+    from ..escape import escape_terminal
+
+    for note in prepared.notes:  # column names and values are data: escaped
+        click.echo(f"[note] {escape_terminal(prepared.source)}: {escape_terminal(note)}", err=err)
 
 
 def echo_problems(problems, source: str, *, err: bool = True) -> None:

@@ -14,7 +14,7 @@ from ..project import run_target_accounting
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of
 from .context import get_config
-from .options import echo_problems, encoding_option, json_option, layer_option, source_crs_option
+from .options import echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option, sheet_option, source_crs_option
 
 
 def _as_of(ctx, param, value):
@@ -44,9 +44,12 @@ def _as_of(ctx, param, value):
 @source_crs_option
 @encoding_option
 @layer_option
+@sheet_option
+@field_option
 @json_option
 @click.pass_context
-def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, encoding, layer, as_json) -> None:
+def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, encoding, layer, sheet,
+            fields, as_json) -> None:
     """How far the renewal sites are from the targets (100万㎡ / 60万㎡ / 100亿元 by default).
 
     Each target counts new floor area (GFA) or investment delivered in its period (the
@@ -62,7 +65,8 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
     sites = zones = None
     if sites_path:
         prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
-                              source_crs=source_crs, encoding=encoding)
+                              source_crs=source_crs, encoding=encoding, sheet=sheet, fields=fields)
+        echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         sites = prepared.gdf
         sites.attrs["source"] = prepared.source

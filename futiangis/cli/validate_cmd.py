@@ -6,7 +6,7 @@ import click
 from ..load import load_layer, load_raster
 from ..schemas import LAYER_KINDS
 from .context import get_config
-from .options import echo_problems, encoding_option, layer_option, source_crs_option
+from .options import echo_notes, echo_problems, encoding_option, field_option, layer_option, sheet_option, source_crs_option
 
 RASTER_KINDS = ("dem", "population")
 EXIT_WARNINGS = 2  # with --strict: valid, but with warnings
@@ -23,10 +23,12 @@ EXIT_WARNINGS = 2  # with --strict: valid, but with warnings
 @source_crs_option
 @encoding_option
 @layer_option
+@sheet_option
+@field_option
 @click.option("--strict", is_flag=True,
               help=f"Exit with code {EXIT_WARNINGS} when there are warnings (e.g. GCJ-02 suspected).")
 @click.pass_context
-def command(ctx, path, kind, source_crs, encoding, layer, strict) -> None:
+def command(ctx, path, kind, source_crs, encoding, layer, sheet, fields, strict) -> None:
     """Validate PATH as a KIND layer; exit 0 if valid, else list every problem.
 
     Exit codes: 0 valid; 1 errors (nothing loaded); 2 warnings only, with --strict.
@@ -40,8 +42,10 @@ def command(ctx, path, kind, source_crs, encoding, layer, strict) -> None:
         )
         return
     prepared = load_layer(
-        path, kind, config=config, layer=layer, source_crs=source_crs, encoding=encoding
+        path, kind, config=config, layer=layer, source_crs=source_crs, encoding=encoding,
+        sheet=sheet, fields=fields,
     )
+    echo_notes(prepared)
     echo_problems(prepared.warnings, prepared.source)
     n_warn = len(prepared.warnings)
     click.echo(

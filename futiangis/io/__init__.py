@@ -33,9 +33,11 @@ import pyogrio
 from pyproj import CRS
 
 from ..errors import LayerReadError
+from .formats import geojson_feature_ids, read_kml, read_parquet, zipped_shapefile
 
 # writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
 from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
+from .tables import points_from_table, read_excel_table
 
 __all__ = [
     "VECTOR_SUFFIXES",
@@ -53,10 +55,12 @@ __all__ = [
     "atomic_output_dir",
 ]
 
-VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".csv")
+VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".csv", ".xlsx", ".xls", ".kml", ".kmz",
+                   ".zip", ".parquet", ".geoparquet", ".dxf")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")  # no CRS of their own: --source-crs required
+# GeoPackage tables that are not data layers (QGIS keeps its styles in layer_styles)
+NON_DATA_TABLES = ("layer_styles", "qgis_projects")
 RASTER_SUFFIXES = (".tif", ".tiff")
-LON_NAMES = ("lon", "lng", "longitude", "long", "x", "经度")
-LAT_NAMES = ("lat", "latitude", "y", "纬度")
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,7 +97,7 @@ def _sibling(path: Path, ext: str) -> Path:
     return path.with_suffix(ext)
 
 
-def _read_csv_points(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+def _read_csv_points(path: Path, encoding: str | None, rules=None) -> gpd.GeoDataFrame:
     try:
         frame = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype=str, keep_default_na=False)
     except UnicodeDecodeError:
@@ -103,49 +107,39 @@ def _read_csv_points(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
         ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LayerReadError(f"{path}: not a readable CSV table ({exc}).") from None
-    cols = {c.strip().lower(): c for c in frame.columns}
-    lon_col = next((cols[n] for n in LON_NAMES if n in cols), None)
-    lat_col = next((cols[n] for n in LAT_NAMES if n in cols), None)
-    if lon_col is None or lat_col is None:
-        raise LayerReadError(
-            f"{path}: a CSV layer needs longitude and latitude columns (named one of "
-            f"{', '.join(LON_NAMES)} / {', '.join(LAT_NAMES)}); found {list(frame.columns)}."
-        )
-    lon = pd.to_numeric(frame[lon_col].str.strip(), errors="coerce")
-    lat = pd.to_numeric(frame[lat_col].str.strip(), errors="coerce")
-    bad = frame.index[lon.isna() | lat.isna()]
-    if len(bad):
-        rows = ", ".join(str(i + 2) for i in bad[:10])
-        raise LayerReadError(
-            f"{path}: {len(bad)} row(s) have a missing or non-numeric {lon_col}/{lat_col} "
-            f"(line {rows}); fill in decimal degrees."
-        )
-    attrs = frame.drop(columns=[lon_col, lat_col])
-    attrs = attrs.apply(lambda s: s.replace("", np.nan))
-    attrs = attrs.apply(_maybe_numeric)
-    return gpd.GeoDataFrame(attrs, geometry=gpd.points_from_xy(lon, lat), crs=None)
-
-
-def _maybe_numeric(series: pd.Series) -> pd.Series:
-    converted = pd.to_numeric(series, errors="coerce")
-    if converted.notna().sum() == series.notna().sum():
-        return converted
-    return series
+    return points_from_table(frame, path, rules)
 
 
 def read_vector(
-    path: str | Path, *, layer: str | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    rules=None,
 ) -> gpd.GeoDataFrame:
     """Read a vector file as it is stored: its own CRS (possibly none), no validation.
 
     Parameters
     ----------
     path : path
-        GeoPackage, Shapefile, GeoJSON or CSV with lon/lat columns.
+        GeoPackage, Shapefile (or a .zip holding one), GeoJSON, KML/KMZ, GeoParquet, DXF,
+        or a CSV / Excel point table with coordinate columns.
     layer : str, optional
-        Layer name for a multi-layer GeoPackage.
+        Layer of a multi-layer GeoPackage, folder of a KML, CAD layer of a DXF, shapefile
+        in a zip.
     encoding : str, optional
-        Text encoding of a shapefile without ``.cpg`` (e.g. ``"gbk"``), or of a CSV.
+        Text encoding of a shapefile without ``.cpg`` (e.g. ``"gbk"``), of a CSV, of a DXF.
+    sheet : str, optional
+        Sheet of an Excel workbook.
+    rules : mapping of FieldRule, optional
+        ``--field`` rules; a point table takes its ``lon``/``lat`` columns from them.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``attrs["read_notes"]`` lists what the reader did (sheet, folder, ids taken …);
+        ``attrs["read_warnings"]`` problems to report; ``attrs["shapefile_without_cpg"]``.
 
     Raises
     ------
@@ -161,25 +155,47 @@ def read_vector(
             f"{path}: unsupported file type {suffix!r}; use one of {', '.join(VECTOR_SUFFIXES)}."
         )
     if suffix == ".csv":
-        return _read_csv_points(path, encoding)
-    if suffix == ".shp":
-        _check_shapefile_parts(path)
+        return _read_csv_points(path, encoding, rules)
+    if suffix in (".xlsx", ".xls"):
+        return read_excel_table(path, sheet=sheet, rules=rules)
+    if suffix in (".parquet", ".geoparquet"):
+        return read_parquet(path)
+    if suffix == ".dxf":
+        from .dxf import read_dxf
+
+        return read_dxf(path, layer=layer, encoding=encoding)
+    if suffix in (".kml", ".kmz"):
+        return read_kml(path, layer)
+    notes: list[str] = []
+    target: str | Path = path
+    without_cpg = False
     kwargs: dict = {}
-    if layer is not None:
+    if suffix == ".zip":
+        target, has_cpg, notes = zipped_shapefile(path, layer)
+        without_cpg = not has_cpg and encoding is None
+    elif suffix == ".shp":
+        _check_shapefile_parts(path)
+        without_cpg = encoding is None and not shapefile_has_cpg(path)
+    if layer is not None and suffix not in (".zip",):
         kwargs["layer"] = layer
     elif suffix == ".gpkg":
-        names = list_vector_layers(path)
+        all_names = list_vector_layers(path)
+        names = [n for n in all_names if n not in NON_DATA_TABLES]
         if len(names) > 1:
             raise LayerReadError(
                 f"{path}: the GeoPackage holds {len(names)} layers ({', '.join(names)}); "
                 "choose one with --layer NAME."
             )
+        if len(names) < len(all_names) and names:
+            kwargs["layer"] = names[0]
+            notes.append(f"read layer {names[0]!r} (QGIS's {', '.join(sorted(set(all_names) - set(names)))} "
+                         "table is not a data layer)")
     if encoding is not None:
         kwargs["encoding"] = encoding
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            gdf = gpd.read_file(path, engine="pyogrio", **kwargs)
+            gdf = gpd.read_file(target, engine="pyogrio", **kwargs)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise LayerReadError(
             f"{path}: cannot be read ({str(exc).strip()}). The file may be truncated or "
@@ -191,6 +207,13 @@ def read_vector(
         raise LayerReadError(f"{path}: cannot be read ({type(exc).__name__}: {exc}).") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         raise LayerReadError(f"{path}: has no geometry column; is it a table without locations?")
+    if suffix in (".geojson", ".json"):
+        ids = geojson_feature_ids(path, gdf)
+        if ids is not None:
+            gdf.insert(0, "id", ids)
+            notes.append("took the GeoJSON Feature id (RFC 7946) as id")
+    gdf.attrs["read_notes"] = notes
+    gdf.attrs["shapefile_without_cpg"] = without_cpg
     return gdf
 
 

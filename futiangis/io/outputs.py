@@ -220,14 +220,26 @@ def write_layer(gdf, path: str | Path, *, layer: str | None = None, overwrite: b
     path = Path(path)
     suffix = path.suffix.lower()
     name = layer or path.stem
+    options: dict = {}
     if suffix == ".gpkg":
         driver = "GPKG"
         out = gdf
+        if any(str(c).lower() == "fid" for c in gdf.columns):
+            # GDAL would take a 'fid' attribute as the GeoPackage's integer row id and fail on
+            # text or duplicates: keep the attribute, give the row id another name
+            options["layer_options"] = {"FID": "gpkg_fid"}
     elif suffix in (".geojson", ".json"):
         driver = "GeoJSON"
         out = gdf.to_crs(4326) if gdf.crs is not None and not CRS(gdf.crs).equals(CRS(4326)) else gdf
+    elif suffix in (".parquet", ".geoparquet"):
+        driver = "Parquet"
+        out = gdf
+    elif suffix == ".shp":
+        driver = "ESRI Shapefile"
+        out = gdf.rename(columns=shapefile_field_names(gdf.columns, gdf.geometry.name))
     else:
-        raise OutputError(f"{path}: write GeoPackage (.gpkg) or GeoJSON (.geojson) output.")
+        raise OutputError(f"{path}: write GeoPackage (.gpkg), GeoJSON (.geojson), GeoParquet "
+                          "(.parquet) or shapefile (.shp) output.")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a .gpkg or .geojson file name. Nothing was changed.")
     existing = path.exists()
@@ -256,13 +268,60 @@ def write_layer(gdf, path: str | Path, *, layer: str | None = None, overwrite: b
             tmp = staging / path.name
             if keep_layers:
                 shutil.copy2(path, tmp)  # add/replace one layer on a copy, keep the others
-            out.to_file(tmp, driver=driver, engine="pyogrio", layer=name)
+            if driver == "Parquet":
+                out.to_parquet(tmp)  # GeoParquet 1.x via pyarrow, CRS in the metadata
+            elif driver == "ESRI Shapefile":
+                _write_shapefile(out, tmp, path)
+                return path
+            else:
+                out.to_file(tmp, driver=driver, engine="pyogrio", layer=name, **options)
             os.replace(tmp, path)
     except OutputError:
         raise
     except Exception as exc:  # GDAL raises a variety of errors
         raise _wrap(exc, path) from None
     return path
+
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def shapefile_field_names(columns, geometry: str = "geometry") -> dict[str, str]:
+    """Renames that fit attribute names into a shapefile's 10 characters, unique.
+
+    ``investment_100m_cny`` -> ``investment``, a second one -> ``investme_1`` …; names that
+    fit are kept. Say them to the user: reading the file back needs ``--field``.
+    """
+    out: dict[str, str] = {}
+    taken = {str(c)[:10].lower() for c in columns if len(str(c)) <= 10}
+    for c in columns:
+        name = str(c)
+        if c == geometry or len(name.encode("utf-8")) <= 10:
+            continue
+        cut = name.encode("utf-8")[:10].decode("utf-8", errors="ignore")
+        n = 1
+        while cut.lower() in taken:
+            stem = name.encode("utf-8")[: 10 - len(str(n)) - 1].decode("utf-8", errors="ignore")
+            cut, n = f"{stem}_{n}", n + 1
+        taken.add(cut.lower())
+        out[c] = cut
+    return out
+
+
+def _write_shapefile(out, tmp: Path, final: Path) -> None:
+    """Write a UTF-8 shapefile (.cpg written) in staging, then rename every part into place."""
+    out.to_file(tmp, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+    cpg = tmp.with_suffix(".cpg")
+    if not cpg.exists():
+        cpg.write_text("UTF-8", encoding="ascii")
+    for stale in SHAPEFILE_PARTS:  # parts of an older shapefile that this one does not have
+        old = final.with_suffix(stale)
+        if old.exists() and not tmp.with_suffix(stale).exists():
+            old.unlink()
+    for part in SHAPEFILE_PARTS:
+        made = tmp.with_suffix(part)
+        if made.exists():
+            os.replace(made, final.with_suffix(part))
 
 
 # ---------------------------------------------------------------------------------------

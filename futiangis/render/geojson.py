@@ -104,6 +104,7 @@ def render_geojson(
     radii = _radii(layer)
     years = _years(layer)
     label_points = _label_points(layer, datum) if layer.label_min_zoom is not None else None
+    timeline_codes, timeline = _timeline(layer)
     features = []
     geo_json = shapely.to_geojson(wgs)
     for i in range(len(frame)):
@@ -118,11 +119,13 @@ def render_geojson(
             p["y"] = years[i]
         if label_points is not None and label_points[i] is not None:
             p["lp"] = label_points[i]
+        if timeline_codes is not None:
+            p["ys"] = timeline_codes[i]
         features.append({"type": "Feature", "id": i, "properties": p,
                          "geometry": json.loads(geo_json[i]) if geo_json[i] else None})
     collection = {"type": "FeatureCollection", "features": features}
     stats = {"features": len(features), "vertices_in": n_in, "vertices_out": n_out,
-             "simplify_m": tol, "styles": styles, "dashes": dashes}
+             "simplify_m": tol, "styles": styles, "dashes": dashes, "timeline": timeline}
     return collection, stats
 
 
@@ -244,3 +247,16 @@ def _label_points(layer: LayerSpec, datum: str) -> list[list[float] | None]:
         else:
             out.append([round(g.x, COORD_DECIMALS), round(g.y, COORD_DECIMALS)])
     return out
+
+
+def _timeline(layer: LayerSpec) -> tuple[list[list[int]] | None, dict | None]:
+    """Per feature, its style code in each slider year (-1: not there yet), and the styles."""
+    tl = layer.timeline
+    if tl is None:
+        return None, None
+    keys = list(tl.styles)
+    codes = tl.codes.reindex(layer.frame.index)
+    out = [[keys.index(v) if v in keys else -1 for v in row] for row in codes.itertuples(index=False)]
+    styles = [{"color": tl.styles[k][0], "weight": layer.weight, "opacity": 0.9, "fill": layer.fill,
+               "fillColor": tl.styles[k][1], "fillOpacity": layer.fill_opacity} for k in keys]
+    return out, {"years": [int(y) for y in codes.columns], "styles": styles}

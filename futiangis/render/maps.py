@@ -160,7 +160,8 @@ class VectorLayer(MacroElement):
             "interactive": bool(spec.interactive),
             "radius": float(spec.radius) if not isinstance(spec.radius, pd.Series) else 5.0,
             "labelZoom": spec.label_min_zoom,
-            "slider": spec.years is not None,
+            "slider": spec.years is not None or spec.timeline is not None,
+            "timeline": self.stats["timeline"],
         }
         self.conf_js = js_string(conf)
         self.data_js = js_string(encode_collection(compact))
@@ -292,5 +293,5 @@ def page_stats(m: folium.Map) -> dict:
     out = {}
     for child in m._children.values():
         if isinstance(child, VectorLayer):
-            out[child.spec.key] = {k: v for k, v in child.stats.items() if k not in ("styles", "dashes")}
+            out[child.spec.key] = {k: v for k, v in child.stats.items() if k not in ("styles", "dashes", "timeline")}
     return out

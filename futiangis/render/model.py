@@ -19,7 +19,7 @@ import pandas as pd
 from ..schemas import is_illustrative
 from .popups import Field, bilingual
 
-__all__ = ["LegendEntry", "LegendSection", "LayerSpec", "Panel", "MapSpec", "YearSlider"]
+__all__ = ["LegendEntry", "LegendSection", "LayerSpec", "Panel", "MapSpec", "Timeline", "YearSlider"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,18 @@ class LegendSection:
     title_en: str
     entries: tuple[LegendEntry, ...] = field(default_factory=tuple)
     sizes: tuple[LegendEntry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, eq=False)
+class Timeline:
+    """Per slider year, each feature's category (e.g. its status from its milestone dates).
+
+    ``codes`` has the layer's index and one column per year (a category key, or None when
+    the feature does not exist yet); ``styles`` maps each key to (outline, fill) colours.
+    """
+
+    codes: pd.DataFrame
+    styles: Mapping[str, tuple[str, str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +90,10 @@ class LayerSpec:
     searchable : bool
         Listed by the page's search box (by name, Chinese and English).
     years : Series, optional
-        Year of each feature for the page's year slider.
+        Year of each feature for the page's year slider (hidden after the chosen year).
+    timeline : Timeline, optional
+        Category of each feature at the end of each slider year (drawn in its style,
+        hidden where None); overrides ``years``.
     legend : LegendSection, optional
         This layer's legend entries.
     provenance : mapping
@@ -107,6 +122,7 @@ class LayerSpec:
     searchable: bool = False
     label_min_zoom: float | None = None
     years: pd.Series | None = None
+    timeline: Timeline | None = None
     legend: LegendSection | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
 

@@ -42,7 +42,7 @@ ILLUSTRATIVE_NOTE_EN = "Illustrative, not official data"
 
 # Value kinds a Field can format.
 KINDS = (
-    "text", "int", "float", "area_m2", "land_m2", "length_m", "pct", "share", "grade_pct",
+    "text", "int", "count", "float", "area_m2", "land_m2", "length_m", "pct", "share", "grade_pct",
     "money_100m_cny", "status", "year", "direction", "bool", "category",
 )
 
@@ -140,9 +140,15 @@ def format_length_m(value: float) -> str:
 
 
 def format_value(value: Any, kind: str, lang: str = "zh", values_zh: Mapping[str, str] | None = None) -> str:
-    """Format one value for display (unescaped text); missing values give ``""``."""
+    """Format one value for display (unescaped text); missing values give ``""``.
+
+    A missing ``count`` (piles, docks: optional since issue 11) is shown as 未知 / unknown,
+    never as an empty cell that reads like zero.
+    """
     if _missing(value):
-        return ""
+        return bilingual("未知", "unknown", lang) if kind == "count" else ""
+    if kind == "count":
+        kind = "int"
     if kind == "category":
         text = str(value)
         return bilingual((values_zh or {}).get(text, text), text.replace("_", " "), lang)

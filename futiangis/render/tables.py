@@ -20,7 +20,7 @@ class Column:
     kind: str = "text"
 
 
-_NUMERIC = ("int", "float", "area_m2", "land_m2", "length_m", "pct", "share", "grade_pct", "money_100m_cny", "year")
+_NUMERIC = ("int", "count", "float", "area_m2", "land_m2", "length_m", "pct", "share", "grade_pct", "money_100m_cny", "year")
 
 
 def progress_cell(share: float) -> str:

@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from .registry import ThemeContext, register_theme
 from .themes import cbd_renewal_spec, charging_spec, overview_spec, parks_spec, slow_bike_spec
 
@@ -18,7 +20,7 @@ def _overview(ctx: ThemeContext):
     return overview_spec(ctx.layers, lang=ctx.lang)
 
 
-def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[int, Any]:
+def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
     """The target table as of the end of every year the sites mention (for the slider).
 
     Uses the accounting's own ``--as-of`` rule (a site whose ``year`` is later moves back
@@ -33,14 +35,23 @@ def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[int, Any]:
     if not years:
         return {}
     span = range(years[0] - 1, years[-1] + 1)
-    return {y: account_targets(sites, zones, config.targets, as_of=dt.date(y, 12, 31)).targets
-            for y in span}
+    progress: dict = {y: account_targets(sites, zones, config.targets, as_of=dt.date(y, 12, 31)).targets
+                for y in span}
+    # each site's status at the end of each year, from its milestone dates (issue 12's
+    # dated accounting: before its earliest date a site does not exist)
+    from ..targets.timeline import read_milestones, status_at
+
+    milestones = read_milestones(sites)
+    statuses = pd.DataFrame({y: status_at(milestones, dt.date(y, 12, 31)) for y in span}, index=sites.index)
+    return {"progress": progress, "statuses": statuses}
 
 
 @register_theme("cbd_renewal", order=20, title=("CBD 扩展与城市更新", "CBD expansion & urban renewal"),
                 compute=_progress_by_year)
 def _cbd_renewal(ctx: ThemeContext):
-    return cbd_renewal_spec(ctx.layers, ctx.stats.targets, lang=ctx.lang, progress_by_year=ctx.data or None)
+    data = ctx.data or {}
+    return cbd_renewal_spec(ctx.layers, ctx.stats.targets, lang=ctx.lang,
+                            progress_by_year=data.get("progress") or None, statuses_by_year=data.get("statuses"))
 
 
 @register_theme("parks", order=30, title=("公园与服务覆盖", "Parks & coverage"))

@@ -19,7 +19,7 @@ import shapely
 from .. import schemas as S
 from ..measure import measure_area, measure_length
 from .legend import LegendEntry, LegendSection, classify
-from .model import LayerSpec, MapSpec, Panel, YearSlider
+from .model import LayerSpec, MapSpec, Panel, Timeline, YearSlider
 from .palette import (
     DIRECTION_COLORS,
     DIRECTION_DASHES,
@@ -233,7 +233,7 @@ def _charging_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSp
     radius = charging_radius(piles.fillna(0)) if piles is not None else 5.0
     return LayerSpec(
         "charging_stations", frame, "公共充电站", "Public charging stations", *GROUP_FACILITY,
-        fields=(Field(S.PILES, "充电桩", "Charging piles", "int"), ACCURACY_FIELD),
+        fields=(Field(S.PILES, "充电桩", "Charging piles", "count"), ACCURACY_FIELD),
         color=STATION_COLORS["charging"], fill_opacity=0.85, weight=1.0, radius=radius,
         colors=pd.Series("#ffffff", index=frame.index), fill_colors=pd.Series(STATION_COLORS["charging"], index=frame.index),
         legend=LegendSection("充电站（按桩数缩放）", "Charging stations (sized by piles)",
@@ -241,7 +241,7 @@ def _charging_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSp
                              sizes=tuple(LegendEntry(STATION_COLORS["charging"], f"{n} 个桩", f"{n} piles", "size",
                                                      radius=charging_radius(n)) for n in CHARGING_SIZE_KEY)),
         provenance=_prov(stations), searchable=True, show=show,
-        tooltip_field=Field(S.PILES, "充电桩", "Piles", "int"),
+        tooltip_field=Field(S.PILES, "充电桩", "Piles", "count"),
     )
 
 
@@ -250,7 +250,7 @@ def _bike_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSpec:
     built = frame[S.STATUS].astype(str).eq("completed") if S.STATUS in frame else pd.Series(True, index=frame.index)
     hollow = ~built
     fills = pd.Series(np.where(hollow, "#ffffff", STATION_COLORS["bike"]), index=frame.index)
-    fields = tuple(f for f in (Field(S.DOCKS, "车桩", "Docks", "int"), Field(S.STATUS, "状态", "Status", "status"),
+    fields = tuple(f for f in (Field(S.DOCKS, "车桩", "Docks", "count"), Field(S.STATUS, "状态", "Status", "status"),
                                Field(S.YEAR, "年份", "Year", "year"), ACCURACY_FIELD) if f.column in frame.columns)
     return LayerSpec(
         "bike_stations", frame, "公共自行车站", "Public-bike stations", *GROUP_FACILITY, fields=fields,
@@ -259,7 +259,7 @@ def _bike_layer(stations: gpd.GeoDataFrame, *, show: bool = True) -> LayerSpec:
             LegendEntry(STATION_COLORS["bike"], "已建成", "built", "point", int((~hollow).sum())),
             LegendEntry("#ffffff", "规划/在建（空心）", "planned / building (hollow)", "point", int(hollow.sum())))),
         provenance=_prov(stations), searchable=True, show=show,
-        tooltip_field=Field(S.DOCKS, "车桩", "Docks", "int"),
+        tooltip_field=Field(S.DOCKS, "车桩", "Docks", "count"),
     )
 
 
@@ -466,11 +466,15 @@ def overview_spec(layers: Mapping[str, gpd.GeoDataFrame | None], *, lang: str = 
 
 
 def cbd_renewal_spec(layers, targets: Any | None, *, lang: str = "zh",
-                     progress_by_year: Mapping[int, pd.DataFrame] | None = None) -> MapSpec:
+                     progress_by_year: Mapping[int, pd.DataFrame] | None = None,
+                     statuses_by_year: pd.DataFrame | None = None) -> MapSpec:
     """CBD expansion zones and renewal sites with the target panel and a year slider.
 
     ``progress_by_year`` maps a year to the target table as of its end (the slider shows
-    it); without it there is no slider.
+    it); without it there is no slider. ``statuses_by_year`` (sites' index × years: the
+    status at the end of each year from the milestone dates, None before the first)
+    colours and hides the sites year by year; without it a site is hidden after its
+    ``year``.
     """
     district = layers["district"]
     specs = [_district_layer(district), *_subdistricts(layers)]
@@ -480,7 +484,11 @@ def cbd_renewal_spec(layers, targets: Any | None, *, lang: str = "zh",
         specs.append(_zones_layer(layers["cbd_zones"], targets.by_zone if targets is not None else None))
     if layers.get("renewal_sites") is not None:
         sites = targets.sites if targets is not None else None
-        specs.append(_renewal_layer(layers["renewal_sites"], sites, with_years=bool(progress_by_year)))
+        renewal = _renewal_layer(layers["renewal_sites"], sites, with_years=bool(progress_by_year))
+        if progress_by_year and statuses_by_year is not None:
+            styles = {k: (STATUS_OUTLINES[k], STATUS_COLORS[k]) for k in STATUS_COLORS}
+            renewal = replace(renewal, timeline=Timeline(statuses_by_year, styles))
+        specs.append(renewal)
     if targets is not None:
         deadlines = {k: str(v) for k, v in (getattr(targets, "deadlines", None) or {}).items()}
         note = _targets_note(targets.targets, lang)
@@ -492,8 +500,9 @@ def cbd_renewal_spec(layers, targets: Any | None, *, lang: str = "zh",
                 ("renewal_sites",), years,
                 {y: targets_table_html(progress_by_year[y], lang=lang, deadlines=deadlines, note=note) for y in years},
                 panel_key="targets",
-                note_zh="隐藏状态年份晚于所选年份的单元；进度按 futiangis target --as-of 年末计算。",
-                note_en="Sites whose status year is later are hidden; progress as futiangis target --as-of the year's end.")
+                note_zh="各单元按其里程碑日期显示所选年份年末的状态（尚未规划的不显示）；进度按 futiangis target --as-of 年末计算。",
+                note_en="Each site in its status at the end of the year, from its milestone dates (not yet planned: "
+                        "hidden); progress as futiangis target --as-of the year's end.")
     return MapSpec("cbd_renewal", "CBD 扩展与城市更新", "CBD expansion & urban renewal",
                    "东扩、南拓、西延、北展四个片区与城市更新单元；目标进度（产业空间、更新投资），可按年份回看。",
                    "The four CBD expansion zones and renewal sites; progress towards the industrial-space and investment "

@@ -65,7 +65,9 @@ function mapCoords(c, fn) {
 }
 function view(key) {  /* the layer's features in the current datum and year */
     var data = F.data[key], conf = F.conf[key], year = F.year;
+    var yi = conf.timeline && year !== null ? conf.timeline.years.indexOf(year) : -1;
     var feats = data.features.filter(function (f) {
+        if (yi >= 0 && f.properties.ys) { return f.properties.ys[yi] >= 0; }
         return !(conf.slider && year !== null && f.properties.y && f.properties.y > year);
     });
     if (F.datum === "wgs84") { return {type: "FeatureCollection", features: feats}; }
@@ -118,6 +120,10 @@ function bind(feature, layer, conf) {
 }
 function style(conf, f) {
     var s = conf.styles[f.properties.s || 0];
+    if (conf.timeline && F.year !== null && f.properties.ys) {  /* its status at the end of that year */
+        var yi = conf.timeline.years.indexOf(F.year);
+        if (yi >= 0 && f.properties.ys[yi] >= 0) { s = conf.timeline.styles[f.properties.ys[yi]]; }
+    }
     if (f.properties.d) { s = Object.assign({}, s, {dashArray: conf.dashes[f.properties.d]}); }
     return s;
 }

@@ -1,0 +1,593 @@
+"""Field and value mapping: a planner's column names, units and words -> the schema's.
+
+Pure functions over (Geo)DataFrames, applied by :mod:`futiangis.load` between reading a
+file and validating it. Nothing is mapped silently: every rename, unit conversion and
+value translation is returned as a note for the command to print ("mapped 名称 → name_zh").
+
+Three sources of mappings, strongest first:
+
+1. ``--field TARGET=SOURCE[:UNIT]`` on the command line;
+2. the project config's ``[fields.<kind>]`` table (same ``"SOURCE[:UNIT]"`` strings);
+3. built-in recognition of common Chinese and English spellings (:data:`FIELD_ALIASES`),
+   including a unit in the column header (``计容建筑面积(万㎡)``) and the 10-character cut
+   of long names by the shapefile format.
+
+Two candidate columns at the same level of recognition are an error listing both, never a
+guess. Values: statuses, directions, uses, park classes and route types in Chinese and
+English (:data:`VALUE_VOCABULARY`), booleans 是/否, plus the config's ``[values.<field>]``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schemas as S
+from .errors import ConfigError, LayerValidationError, Problem
+from .schemas import LayerSchema
+
+__all__ = [
+    "FieldRule",
+    "FIELD_ALIASES",
+    "VALUE_VOCABULARY",
+    "UNITS",
+    "parse_field_rule",
+    "parse_field_rules",
+    "coordinate_rules",
+    "map_fields",
+    "map_values",
+    "derive_year",
+    "fill_names",
+]
+
+LON = "lon"
+LAT = "lat"
+COORDINATE_TARGETS = (LON, LAT)
+
+# ---- units: factor to the target field's unit ---------------------------------------------
+_AREA = {"m2": 1.0, "m²": 1.0, "㎡": 1.0, "平方米": 1.0, "平米": 1.0,
+         "万㎡": 1e4, "万m2": 1e4, "万m²": 1e4, "万平方米": 1e4, "万平米": 1e4,
+         "ha": 1e4, "hm2": 1e4, "hm²": 1e4, "公顷": 1e4,
+         "km2": 1e6, "km²": 1e6, "平方公里": 1e6, "平方千米": 1e6,
+         "亩": 10_000.0 / 15.0, "mu": 10_000.0 / 15.0}
+_MONEY = {"亿元": 1.0, "亿": 1.0, "100m_cny": 1.0, "万元": 1e-4, "万": 1e-4,
+          "百万元": 1e-2, "元": 1e-8, "cny": 1e-8, "yuan": 1e-8}
+_LENGTH = {"m": 1.0, "米": 1.0, "km": 1000.0, "公里": 1000.0, "千米": 1000.0}
+UNITS: Mapping[str, Mapping[str, float]] = {"m2": _AREA, "100m_cny": _MONEY, "m": _LENGTH}
+_UNIT_NAME = {"m2": "m²", "100m_cny": "亿元", "m": "m"}
+
+
+def _unit_family(target: str) -> str | None:
+    if target.endswith("_m2"):
+        return "m2"
+    if target.endswith("_100m_cny"):
+        return "100m_cny"
+    if target.endswith("_m") or target.endswith("_km"):
+        return "m"
+    return None
+
+
+def _unit_factor(target: str, unit: str, where: str) -> float:
+    family = _unit_family(target)
+    key = unit.strip().replace(" ", "")
+    if family is None:
+        raise ConfigError(
+            f"{where}: '{target}' takes no unit (it is not an area _m2, money _100m_cny or "
+            f"length _m field); drop ':{unit}'."
+        )
+    table = UNITS[family]
+    for name, factor in table.items():
+        if name.lower() == key.lower():
+            return factor
+    raise ConfigError(
+        f"{where}: unknown unit {unit!r} for {target} ({_UNIT_NAME[family]}); use one of "
+        f"{', '.join(table)}."
+    )
+
+
+# ---- built-in recognition ------------------------------------------------------------------
+# target -> tiers of spellings; within a tier two present columns are ambiguous (an error),
+# an earlier tier wins over a later one (and the later one is named in the note).
+FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    S.ID: (("编号", "项目编号", "单元编号", "站点编号", "id号"), ("objectid", "fid_1")),
+    S.NAME_ZH: (("名称", "中文名", "中文名称", "更新单元名称", "单元名称", "站点名称", "站名",
+                 "公园名称", "线路名称", "片区名称"), ("项目名称",), ("cad_text",)),
+    S.NAME_EN: (("英文名", "英文名称", "english_name", "name_english"),),
+    S.STATUS: (("状态", "项目状态", "建设状态", "实施状态", "进展"),),
+    S.YEAR: (("年份", "年度"),),
+    S.PLOT_RATIO: (("容积率", "far", "plot ratio"),),
+    S.GFA_NEW_M2: (("新增产业用房面积", "新增产业空间", "新增产业用房", "gfa_new"),
+                   ("计容建筑面积", "计容面积", "gfa")),
+    S.INVESTMENT_100M_CNY: (("投资额", "投资", "总投资", "计划投资", "investment"),),
+    S.INDUSTRIAL_SHARE: (("产业比例", "产业用房比例", "产业占比"),),
+    S.USE: (("用途", "功能", "主导功能"),),
+    S.ZONE_ID: (("片区", "所属片区", "片区编号"),),
+    S.PILES: (("充电桩数", "充电桩数量", "桩数", "充电桩", "枪数"),),
+    S.DOCKS: (("车桩数", "锁桩数", "桩位数", "停车桩"),),
+    S.DIRECTION: (("方向", "拓展方向"),),
+    S.PARK_CLASS: (("公园类型", "公园类别", "类型"),),
+    S.ROUTE_TYPE: (("线路类型", "慢行类型"),),
+    S.APPROVED_DATE: (("批准时间", "批准日期", "审批时间", "立项时间", "计划批准时间"),),
+    S.COMPLETED_DATE: (("竣工时间", "竣工日期", "建成时间", "完成时间"),),
+    S.START_DATE: (("开工时间", "开工日期", "动工时间"),),
+    S.PLANNED_DATE: (("规划时间", "列入计划时间", "计划时间"),),
+    S.SUPPLY_TYPE: (("供给类型", "空间来源", "来源类型"),),
+    S.DEMOLITION_AREA_M2: (("拆除用地面积", "拆除范围用地面积", "拆除面积"),),
+    LON: (("经度", "lon", "lng", "longitude", "long", "x", "point_x", "x坐标", "东坐标"),),
+    LAT: (("纬度", "lat", "latitude", "y", "point_y", "y坐标", "北坐标"),),
+}
+# "name"/"NAME": Chinese or English by content
+_GENERIC_NAMES = ("name", "名字", "名称 name")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_HEADER_UNIT = re.compile(r"^(?P<base>.*?)\s*[（(\[【]\s*(?P<unit>[^）)\]】]+?)\s*[）)\]】]\s*$")
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """One mapping: column ``source`` of the file becomes ``target``, times a unit factor."""
+
+    target: str
+    source: str
+    unit: str | None = None
+    origin: str = "--field"
+
+
+def parse_field_rule(text: str, *, origin: str = "--field") -> FieldRule:
+    """Parse ``TARGET=SOURCE`` or ``TARGET=SOURCE:UNIT`` (e.g. ``gfa_new_m2=计容面积:万㎡``).
+
+    Raises
+    ------
+    ConfigError
+        If the text has no ``=`` or an empty side.
+    """
+    target, sep, source = str(text).partition("=")
+    target, source = target.strip(), source.strip()
+    if not sep or not target or not source:
+        raise ConfigError(
+            f"{origin} {text!r}: write TARGET=SOURCE, e.g. --field name_zh=项目名称 or "
+            "--field gfa_new_m2=计容面积:万㎡."
+        )
+    unit = None
+    if ":" in source:
+        head, _, tail = source.rpartition(":")
+        if head and tail and _unit_family(target) is not None:
+            source, unit = head.strip(), tail.strip()
+            _unit_factor(target, unit, f"{origin} {text!r}")
+    return FieldRule(target, source, unit, origin)
+
+
+def parse_field_rules(options: Iterable[str] = (), configured: Mapping[str, Any] | None = None,
+                      *, kind: str = "") -> dict[str, FieldRule]:
+    """Rules from ``--field`` options over the config's ``[fields.<kind>]`` table."""
+    rules: dict[str, FieldRule] = {}
+    for target, value in (configured or {}).items():
+        rules[target] = parse_field_rule(f"{target}={value}", origin=f"[fields.{kind}]")
+    for text in options:
+        rule = parse_field_rule(text)
+        rules[rule.target] = rule
+    return rules
+
+
+def _key(name: str) -> str:
+    return str(name).strip().casefold().replace("_", " ").replace("　", " ")
+
+
+def _split_header(column: str) -> tuple[str, str | None]:
+    m = _HEADER_UNIT.match(str(column))
+    if m and m.group("base"):
+        return m.group("base"), m.group("unit")
+    return str(column), None
+
+
+def coordinate_rules(columns: Iterable[str], rules: Mapping[str, FieldRule]) -> tuple[str | None, str | None, list[str]]:
+    """Which columns of a point table hold lon/x and lat/y.
+
+    Returns ``(lon column, lat column, notes)``; explicit ``--field lon=… lat=…`` first,
+    then the built-in spellings. Ambiguity raises :class:`ConfigError` naming the columns.
+    """
+    columns = list(columns)
+    found: dict[str, str | None] = {}
+    notes: list[str] = []
+    for target in COORDINATE_TARGETS:
+        rule = rules.get(target) or rules.get({"lon": "x", "lat": "y"}[target])
+        if rule is not None:
+            col = _find_column(columns, rule.source)
+            if col is None:
+                raise ConfigError(
+                    f"{rule.origin} {target}={rule.source}: no column {rule.source!r}; columns "
+                    f"present: {', '.join(map(str, columns))}."
+                )
+            found[target] = col
+            notes.append(f"mapped {col} → {target} ({rule.origin})")
+            continue
+        hits = [c for c in columns if _key(c) in {_key(a) for a in FIELD_ALIASES[target][0]}]
+        if len(hits) > 1:
+            raise ConfigError(
+                f"{len(hits)} columns could be the {'longitude/x' if target == LON else 'latitude/y'}: "
+                f"{', '.join(hits)}; choose one with --field {target}=COLUMN."
+            )
+        found[target] = hits[0] if hits else None
+        if hits and _key(hits[0]) != target:
+            notes.append(f"mapped {hits[0]} → {target}")
+    return found[LON], found[LAT], notes
+
+
+def _find_column(columns: list, name: str):
+    if name in columns:
+        return name
+    hits = [c for c in columns if _key(c) == _key(name)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _convert(series: pd.Series, factor: float) -> pd.Series:
+    text = series.astype("string").str.strip().str.replace(",", "", regex=False)
+    num = pd.to_numeric(text.where(text != "", pd.NA), errors="coerce").astype("float64")
+    if series.notna().sum() == num.notna().sum():
+        return num * factor
+    # keep what is not a number, so validation names it (never turn text into NaN silently)
+    out = series.astype(object).copy()
+    ok = num.notna()
+    out[ok] = num[ok] * factor
+    return out
+
+
+def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None = None,
+               *, source: str = "") -> tuple[Any, list[str], list[Problem]]:
+    """Rename (and convert) a file's columns to the schema's fields.
+
+    Parameters
+    ----------
+    frame : DataFrame or GeoDataFrame
+        As read; not modified.
+    schema : LayerSchema
+        Target fields (only these are looked for).
+    rules : mapping, optional
+        Explicit rules (``--field`` and config), keyed by target.
+    source : str
+        File name for messages.
+
+    Returns
+    -------
+    (frame, notes, warnings)
+        The renamed copy, one note per mapping/conversion, warnings (e.g. shapefile-cut names).
+
+    Raises
+    ------
+    LayerValidationError
+        An explicit source column that does not exist, or two candidates for one field.
+    """
+    rules = dict(rules or {})
+    geometry = getattr(frame, "_geometry_column_name", None)
+    columns = [c for c in frame.columns if c != geometry]
+    targets = [f.name for f in schema.fields]
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    notes: list[str] = []
+    renames: dict[str, str] = {}
+    factors: dict[str, tuple[float, str, str]] = {}
+    used: set[str] = set()
+
+    for target, rule in rules.items():
+        if target in COORDINATE_TARGETS or target in ("x", "y"):
+            continue  # handled by the point-table reader
+        if target not in targets:
+            problems.append(Problem(
+                "unknown_target",
+                f"{rule.origin} {target}={rule.source}: a {schema.kind} layer has no field "
+                f"{target!r}; its fields are {', '.join(targets)}.", field=target))
+            continue
+        col = _find_column(columns, rule.source)
+        if col is None:
+            problems.append(Problem(
+                "mapping_source_missing",
+                f"{rule.origin} {target}={rule.source}: the file has no column {rule.source!r}; "
+                f"columns present: {', '.join(map(str, columns)) or 'none'}.", field=target))
+            continue
+        renames[col] = target
+        used.add(col)
+        notes.append(f"mapped {col} → {target} ({rule.origin})")
+        if rule.unit:
+            factors[target] = (_unit_factor(target, rule.unit, rule.origin), rule.unit, col)
+
+    generic = [c for c in columns if _key(c) in {_key(n) for n in _GENERIC_NAMES}]
+    truncated: list[tuple[str, str]] = []
+    for target in targets:
+        if target in renames.values() or target in rules:
+            continue
+        if target in columns:
+            if target in renames:  # an explicit rule takes this column's name away
+                pass
+            used.add(target)
+            continue
+        tiers = [tuple(_key(a) for a in tier) for tier in FIELD_ALIASES.get(target, ())]
+        if target in (S.NAME_ZH, S.NAME_EN) and generic:
+            has_cjk = any(bool(_CJK.search(str(v))) for c in generic for v in frame[c].dropna().head(200))
+            if (target == S.NAME_ZH) == has_cjk:
+                tiers = tiers[:1] + [tuple(_key(c) for c in generic)] + tiers[1:]
+        cut = target[:10]
+        if len(target) > 10:
+            tiers.append((_key(cut),))
+        chosen = None
+        for level, tier in enumerate(tiers):
+            hits = [c for c in columns if c not in used and _key(_split_header(c)[0]) in tier]
+            hits += [c for c in columns if c not in used and c not in hits and _key(c) in tier]
+            if not hits:
+                continue
+            if len(hits) > 1:
+                problems.append(Problem(
+                    "ambiguous_field",
+                    f"{len(hits)} columns could be {target}: {', '.join(hits)}; choose one with "
+                    f"--field {target}=COLUMN (or [fields.{schema.kind}] in futiangis.toml).",
+                    field=target))
+                break
+            chosen = hits[0]
+            lower = [c for t in tiers[level + 1:] for c in columns
+                     if c not in used and c != chosen and _key(_split_header(c)[0]) in t]
+            note = f"mapped {chosen} → {target}"
+            if lower:
+                note += (f" ({', '.join(lower)} also present, kept as is; choose with "
+                         f"--field {target}=COLUMN)")
+            notes.append(note)
+            if len(target) > 10 and _key(chosen) == _key(cut):
+                truncated.append((chosen, target))
+            break
+        if chosen is None:
+            continue
+        renames[chosen] = target
+        used.add(chosen)
+        base, unit = _split_header(chosen)
+        if unit is not None and _unit_family(target) is not None:
+            try:
+                factors[target] = (_unit_factor(target, unit, f"column {chosen!r}"), unit, chosen)
+            except ConfigError as exc:
+                problems.append(Problem("unknown_unit", str(exc), field=target))
+        elif target == S.INVESTMENT_100M_CNY:
+            notes.append(f"  {chosen} has no unit in its header: read as 亿元; if it is 万元 say "
+                         f"--field {target}={chosen}:万元")
+
+    if truncated:
+        warnings.append(Problem(
+            "truncated_field_name",
+            f"columns {', '.join(repr(c) for c, _ in truncated)} read as "
+            f"{', '.join(t for _, t in truncated)}: the shapefile format cuts field names to 10 "
+            "characters. Deliver a GeoPackage to keep long names.",
+            field=truncated[0][1], severity="warning"))
+    if problems:
+        raise LayerValidationError(source, problems)
+    out = frame.copy()
+    clash = [t for t in renames.values() if t in out.columns and t not in renames]
+    for t in clash:  # the file has a column named like the target and the user chose another
+        kept = f"{t}_file"
+        out = out.rename(columns={t: kept})
+        notes.append(f"kept the file's own column {t} as {kept}")
+    out = out.rename(columns=renames)
+    for target, (factor, unit, col) in factors.items():
+        out[target] = _convert(out[target], factor)
+        family = _unit_family(target)
+        notes.append(f"converted {col} from {unit} to {_UNIT_NAME[family or 'm2']} (× {factor:g})")
+    return out, notes, warnings
+
+
+# ---- values ----------------------------------------------------------------------------------
+def _vocab(pairs: Mapping[str, Iterable[str]]) -> Mapping[str, str]:
+    return {_key(w): target for target, words in pairs.items() for w in (target, *words)}
+
+
+VALUE_VOCABULARY: Mapping[str, Mapping[str, str]] = {
+    S.STATUS: _vocab({
+        "planned": ("规划", "拟建", "计划", "规划中", "拟实施", "proposed", "plan", "planning"),
+        "approved": ("已批", "已立项", "已审批", "已获批", "已批准", "批准", "立项", "获批"),
+        "under_construction": ("在建", "施工中", "已开工", "建设中", "开工", "under construction",
+                               "under-construction", "construction", "building"),
+        "completed": ("建成", "已建成", "竣工", "已竣工", "完成", "已完成", "existing", "运营",
+                      "运营中", "已运营", "built", "complete", "operating", "open"),
+    }),
+    S.DIRECTION: _vocab({v: (S.DIRECTION_ZH[v], S.DIRECTION_ZH[v] + "区") for v in S.DIRECTION_VALUES}),
+    S.USE: _vocab({
+        "industrial": ("工业", "产业", "新型产业", "产业用房", "m0", "m1"),
+        "office": ("办公", "商务办公"),
+        "commercial": ("商业", "商服"),
+        "mixed": ("混合", "综合", "混合用地"),
+        "residential": ("居住", "住宅"),
+        "public": ("公共", "公共服务", "公服"),
+    }),
+    S.PARK_CLASS: _vocab({
+        "comprehensive": ("综合公园",), "ecological": ("生态公园",), "community": ("社区公园",),
+        "mountain": ("山体公园", "郊野公园"), "wetland": ("湿地公园",),
+    }),
+    S.SUPPLY_TYPE: _vocab({
+        "urban_renewal": ("城市更新", "更新"), "new_land": ("新增用地", "新供地", "土地出让"),
+        "purchase_lease": ("购买", "租赁", "收购", "回购", "购租"), "other": ("其他",),
+    }),
+    S.ROUTE_TYPE: _vocab({
+        "greenway": ("绿道",), "cycle_lane": ("自行车道", "自行车专用道", "单车道"),
+        "footway": ("步行道", "人行道", "步道"),
+    }),
+}
+BOOLEAN_WORDS: Mapping[str, bool] = {
+    **{_key(w): True for w in ("是", "是的", "有", "对", "√", "y", "t", "true", "yes", "1")},
+    **{_key(w): False for w in ("否", "不是", "无", "没有", "×", "n", "f", "false", "no", "0")},
+}
+
+
+def map_values(frame, schema: LayerSchema, configured: Mapping[str, Mapping[str, str]] | None = None):
+    """Translate values to the schema's vocabulary (statuses, directions, booleans …).
+
+    ``configured`` is the config's ``[values]`` table: ``{field: {word: value}}``; it wins
+    over the built-in words. Values already in the vocabulary are untouched; values not
+    recognised are left for validation, which lists them once with their counts.
+
+    Returns
+    -------
+    (frame, notes)
+
+    Raises
+    ------
+    ConfigError
+        If a ``[values.<field>]`` entry maps to a value outside the field's vocabulary.
+    """
+    configured = configured or {}
+    out = frame.copy()
+    notes: list[str] = []
+    for spec in schema.fields:
+        if spec.name not in out.columns:
+            continue
+        if spec.dtype == "date":
+            out[spec.name], changed = _iso_dates(out[spec.name])
+            if changed:
+                notes.append(f"{spec.name}: {changed} date(s) written as 年/月 or with dots read as "
+                             "ISO dates (a month alone = its last day, a year = 31 December)")
+            continue
+        if spec.allowed is not None:
+            own = {}
+            for word, value in (configured.get(spec.name) or {}).items():
+                if value not in spec.allowed:
+                    raise ConfigError(
+                        f"[values.{spec.name}] {word} = {value!r}: not one of {', '.join(spec.allowed)}."
+                    )
+                own[_key(word)] = value
+            vocab = {**VALUE_VOCABULARY.get(spec.name, {}), **own}
+            table = {v: v for v in spec.allowed}
+        elif spec.dtype == "bool":
+            vocab, table = dict(BOOLEAN_WORDS), {}  # type: ignore[arg-type]
+        else:
+            continue
+        col = out[spec.name]
+        if spec.dtype == "bool" and pd.api.types.is_bool_dtype(col):
+            continue
+        counts: dict[tuple[str, Any], int] = {}
+        mapped = []
+        for value in col.to_numpy(dtype=object):
+            if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+                mapped.append(value)
+                continue
+            text = str(value)
+            if text in table:
+                mapped.append(text)
+                continue
+            new = vocab.get(_key(text))
+            if new is None:
+                mapped.append(value)
+                continue
+            mapped.append(new)
+            if str(new) != text:
+                counts[(text, new)] = counts.get((text, new), 0) + 1
+        if counts:
+            out[spec.name] = pd.Series(mapped, index=out.index, dtype=object)
+            words = ", ".join(f"{w} → {v} ({n})" for (w, v), n in counts.items())
+            notes.append(f"{spec.name}: {words}")
+    return out, notes
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(\d{1,2})\s*日?)?\s*月?)?\s*$")
+
+
+def _iso_dates(series: pd.Series) -> tuple[pd.Series, int]:
+    """``2014年12月`` / ``2014.12.31`` / ``2014/6`` -> ISO text; others untouched.
+
+    A month alone means its last day, as a bare year means 31 December (see
+    :mod:`futiangis.dates`): the conservative reading of "completed in December 2014".
+    """
+    import calendar
+
+    out, changed = [], 0
+    for value in series.to_numpy(dtype=object):
+        if not isinstance(value, str):
+            out.append(value)
+            continue
+        m = _DATE.match(value)
+        if not m or (m.group(2) is None and value.strip().isdigit()):
+            out.append(value)
+            continue
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        if month is None:
+            iso = f"{year:04d}"
+        else:
+            mo = int(month)
+            if not 1 <= mo <= 12:
+                out.append(value)
+                continue
+            d = int(day) if day else calendar.monthrange(year, mo)[1]
+            iso = f"{year:04d}-{mo:02d}-{d:02d}"
+        changed += iso != value
+        out.append(iso)
+    return pd.Series(out, index=series.index, dtype=object), changed
+
+
+# ---- derived columns -------------------------------------------------------------------------
+_YEAR = re.compile(r"(19[7-9]\d|20\d\d|2100)")
+
+
+def _year_of(value) -> float:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if hasattr(value, "year"):
+        return float(value.year)
+    if isinstance(value, (int, float, np.integer, np.floating)) and 1970 <= float(value) <= 2100:
+        return float(int(value))
+    m = _YEAR.search(str(value))
+    return float(m.group(1)) if m else np.nan
+
+
+def derive_year(frame, schema: LayerSchema):
+    """Fill ``year`` (when the file has none) from 竣工时间 / 批准时间 by status.
+
+    A completed site takes the year of its completion date, an approved or
+    under-construction one its approval date, so ``target --as-of`` works on tables
+    that record dates instead of a year. Returns ``(frame, notes)``.
+    """
+    names = {f.name for f in schema.fields}
+    if S.YEAR not in names or S.YEAR in frame.columns or S.STATUS not in frame.columns:
+        return frame, []
+    have = [c for c in (S.COMPLETED_DATE, S.APPROVED_DATE) if c in frame.columns]
+    if not have:
+        return frame, []
+    out = frame.copy()
+    done = out[S.COMPLETED_DATE].map(_year_of) if S.COMPLETED_DATE in out else pd.Series(np.nan, index=out.index)
+    appr = out[S.APPROVED_DATE].map(_year_of) if S.APPROVED_DATE in out else pd.Series(np.nan, index=out.index)
+    status = out[S.STATUS].astype(str)
+    year = np.where(status == "completed", done, np.where(
+        status.isin(["approved", "under_construction"]), appr, np.nan))
+    out[S.YEAR] = pd.Series(year, index=out.index, dtype="float64")
+    n = int(pd.notna(year).sum())
+    notes = [f"year: from {' / '.join(have)} by status (completed: completion year; approved / "
+             f"under construction: approval year) for {n} of {len(out)} features"]
+    return out, notes
+
+
+def fill_names(frame, schema: LayerSchema, id_field: str = S.ID):
+    """Missing names fall back: name_en → name_zh → id (and name_zh → name_en → id).
+
+    Returns ``(frame, warnings)``: one warning per name field that had to be filled.
+    """
+    names = {f.name for f in schema.fields}
+    if not {S.NAME_ZH, S.NAME_EN} <= names:
+        return frame, []
+    out = frame.copy()
+    ids = (out[id_field].astype("string") if id_field in out.columns
+           else pd.Series([str(i + 1) for i in range(len(out))], index=out.index, dtype="string"))
+    warnings: list[Problem] = []
+    empty = pd.Series(pd.NA, index=out.index, dtype="string")
+    original = {n: (out[n].astype("string") if n in out.columns else empty) for n in (S.NAME_ZH, S.NAME_EN)}
+    for name, other in ((S.NAME_ZH, S.NAME_EN), (S.NAME_EN, S.NAME_ZH)):
+        own, alt = original[name], original[other]
+        blank = own.isna() | (own.str.strip() == "")
+        blank = blank.fillna(True)
+        if not blank.any():
+            continue
+        alt_ok = alt.notna() & (alt.str.strip() != "").fillna(False)
+        filled = own.where(~blank, alt.where(alt_ok, ids))
+        out[name] = filled
+        n_alt = int((blank & alt_ok).sum())
+        n_id = int((blank & ~alt_ok).sum())
+        parts = ([f"{n_alt} from {other}"] if n_alt else []) + ([f"{n_id} from the id"] if n_id else [])
+        warnings.append(Problem(
+            "name_fallback",
+            f"{int(blank.sum())} of {len(out)} features have no {name}; shown with "
+            f"{' and '.join(parts)} instead. Add a {name} column (or map one with --field "
+            f"{name}=COLUMN) to name them.", field=name, severity="warning"))
+    return out, warnings
