@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -31,7 +32,7 @@ from . import schemas as S
 from .config import Config
 from .io import atomic_output_dir, write_bytes_atomic, write_text_atomic
 from .io.outputs import check_output_dir
-from .project import REQUIRED_LAYERS, THEME_LAYERS, Project, load_build_layers
+from .project import THEME_LAYERS, Project, load_build_layers
 from .render.basemaps import DEFAULT_BASEMAP, Basemap, get_basemap
 from .render.model import MapSpec
 from .render.popups import bilingual
@@ -148,14 +149,16 @@ def compute_build_stats(config: Config | Project,
         stats.notes.append(f"DEM layer {dem_layer!r} not shipped: routes drawn without gradients.")
     else:
         parks = layers.get("parks")
+        routes = layers["slow_routes"]
+        assert routes is not None  # checked above
         if parks is None:  # terrain wants parks too; an empty layer gives an empty table
-            parks = layers["slow_routes"].iloc[:0]
-        result = project.terrain(routes=layers["slow_routes"], parks=parks)
+            parks = routes.iloc[:0]
+        result = project.terrain(routes=routes, parks=parks)
         stats.gradients = result.routes
         stats.notes.extend(result.notes)
-    for theme in registered_themes():
-        if theme.compute is not None:
-            stats.themes[theme.key] = theme.compute(config, layers)
+    for page in registered_themes():
+        if page.compute is not None:
+            stats.themes[page.key] = page.compute(config, layers)
     return stats
 
 
@@ -263,7 +266,7 @@ def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str) 
 
 def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
                config: Config, *, lang: str, pages: list[dict], notes: list[str], basemap: Basemap,
-               offline: bool, downloads: list[str] = ()) -> str:
+               offline: bool, downloads: Sequence[str] = ()) -> str:
     """The landing page (Jinja2 template, autoescaped): links to the maps and figures,
     the target and coverage verdicts, downloads, provenance and notes."""
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -299,7 +302,7 @@ def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd
     env = Environment(loader=PackageLoader("futiangis", "templates"), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("index.html.j2").render(
         lang=lang, title=b("福田区空间规划地图", "Futian District planning maps"),
-        built=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), built_label=b("生成时间", "Built"),
+        built=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), built_label=b("生成时间", "Built"),
         basemap=b(basemap.title_zh, basemap.title_en), basemap_label=b("打开时的底图（可在地图中切换）", "Basemap on opening (switch it on the map)"),
         offline=offline, offline_label=b("单文件离线页面", "single-file offline pages"),
         illustrative=illustrative, maps_label=b("地图", "Maps"), cards=cards, sections=sections,

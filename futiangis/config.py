@@ -27,7 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .settings import (
-    CoverageSettings, CRSSettings, MapSettings, PathSettings, RegionSettings, TerrainSettings,
+    CoverageSettings,
+    CRSSettings,
+    MapSettings,
+    PathSettings,
+    RegionSettings,
+    TerrainSettings,
     ValidationSettings,
 )
 from .settings import core as _core

@@ -13,7 +13,7 @@ All converters are vectorised over NumPy arrays and apply to any shapely geometr
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import shapely

@@ -19,7 +19,7 @@ in layer order (the earlier zone keeps the shared land) and reported.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +28,7 @@ import shapely
 
 from . import schemas as S
 from .crs import require_projected, require_same_crs
-from .errors import CRSError, LayerValidationError, Problem
+from .errors import LayerValidationError, Problem
 
 __all__ = [
     "UNZONED",

@@ -71,6 +71,29 @@ class Project:
     config: Config
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def _summary(self) -> tuple[str, list[tuple[str, object]]]:
+        try:
+            kinds = ", ".join(sorted(self.catalog()))
+        except LayerReadError:
+            kinds = "(no layers folder)"
+        rows: list[tuple[str, object]] = [
+            ("config", self.config.where), ("layers", self.layers_dir), ("catalogue", kinds),
+            ("working CRS", self.config.crs.working),
+            ("targets", ", ".join(t.id for t in self.config.targets) or "none"),
+            ("coverage themes", ", ".join(self.config.coverage.themes) or "none"),
+        ]
+        return f"Project {self.root}" + (" (packaged Futian sample)" if self.config.packaged else ""), rows
+
+    def __repr__(self) -> str:
+        from .summary import summary_text
+
+        return summary_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        from .summary import summary_html
+
+        return summary_html(*self._summary())
+
     # -- where things are ---------------------------------------------------------------
     @property
     def root(self) -> Path:
@@ -220,7 +243,11 @@ class Project:
         import pandas as pd
 
         from .coverage import (
-            add_unit_verdicts, compute_coverage, park_exclusions, park_radii, select_scenario,
+            add_unit_verdicts,
+            compute_coverage,
+            park_exclusions,
+            park_radii,
+            select_scenario,
         )
 
         settings = self.config.coverage.theme(theme)

@@ -13,8 +13,8 @@ import html
 import io as _stdio
 import math
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -446,7 +446,7 @@ def build_progress_chart(result: TargetResult, *, dpi: int = 120, lang: str = "z
 
     table = result.targets
     n = len(table)
-    rc = {"font.family": "sans-serif", "font.sans-serif": ([family] if family else []) + ["DejaVu Sans"],
+    rc: dict = {"font.family": "sans-serif", "font.sans-serif": ([family] if family else []) + ["DejaVu Sans"],
           "axes.unicode_minus": False}
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(9.5, 1.5 + 1.0 * n), dpi=dpi)

@@ -6,9 +6,9 @@ checks layers against these declarations; nothing else hard-codes column names.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = [
     "FieldSpec",

@@ -420,7 +420,7 @@ def _finish(problem, red, picked, served_expr, y, status, method, t0, info) -> S
     if problem.capacity is None:
         order, marginal = _prune_and_rank(problem, picked)
         covered = covered_by(problem, order)
-        served = {}
+        served: dict = {}
     else:
         served = {}
         for k, v in enumerate(y):

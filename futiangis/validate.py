@@ -18,10 +18,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from . import schemas as S
-from .crs import (old_datum_name, suggest_plane_crs, transform_geometries,
-                  zone_prefix_mismatch)
-from .localgrid import LocalGrid
+from .crs import old_datum_name, suggest_plane_crs, transform_geometries, zone_prefix_mismatch
 from .errors import LayerValidationError, Problem
+from .localgrid import LocalGrid
 from .schemas import LayerSchema
 
 __all__ = ["PreparedLayer", "prepare_layer", "feature_labels"]

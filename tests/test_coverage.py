@@ -447,15 +447,12 @@ def test_shipped_parks_planned_covers_at_least_today(config):
 
 def test_docstring_examples_run():
     import doctest
+    import importlib
 
-    import futiangis.coverage
-    import futiangis.coverage.compute
-    import futiangis.coverage.radii
-    import futiangis.coverage.result
-    import futiangis.zonal
-
-    for module in (futiangis.coverage, futiangis.coverage.compute, futiangis.coverage.radii,
-                   futiangis.coverage.result, futiangis.zonal):
+    # by name: `futiangis.coverage` as an attribute is fg.coverage, the API function
+    names = ("futiangis.coverage", "futiangis.coverage.compute", "futiangis.coverage.radii",
+             "futiangis.coverage.result", "futiangis.zonal")
+    for module in map(importlib.import_module, names):
         failed, attempted = doctest.testmod(module)
         assert attempted > 0 and failed == 0
 

@@ -36,7 +36,7 @@ def _distances(ctx, param, value):
     try:
         out = tuple(float(v) for v in str(value).split(",") if v.strip())
     except ValueError:
-        raise click.BadParameter(f"{value!r}: give metres separated by commas, e.g. 300,500,1000.")
+        raise click.BadParameter(f"{value!r}: give metres separated by commas, e.g. 300,500,1000.") from None
     if not out or any(not (d > 0) or d == float("inf") for d in out):
         raise click.BadParameter(f"{value!r}: every distance must be a positive number of metres.")
     return out

@@ -6,13 +6,11 @@ import click
 from .. import schemas as S
 from ..escape import escape_terminal
 from ..io import write_layer
-from ..io.outputs import shapefile_field_names
-from ..measure import measure_area, measure_length
-from ..io.outputs import check_outputs_are_not_inputs
+from ..io.outputs import check_outputs_are_not_inputs, shapefile_field_names
 from ..load import load_layer
+from ..measure import measure_area, measure_length
 from .context import get_config
-from .options import (echo_notes, echo_problems, encoding_option, field_option, kind_option, layer_option,
-                      sheet_option, source_crs_option)
+from .options import echo_notes, echo_problems, encoding_option, field_option, kind_option, layer_option, sheet_option, source_crs_option
 
 
 @click.command("import")

@@ -9,8 +9,7 @@ from ..escape import escape_terminal
 from ..load import load_layer
 from ..measure import summarize_measures
 from .context import get_config
-from .options import (echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option,
-                      sheet_option, source_crs_option)
+from .options import echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option, sheet_option, source_crs_option
 
 
 @click.command("measure")

@@ -10,12 +10,11 @@ from ..errors import FutianGISError
 from ..escape import escape_terminal
 from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
 from ..load import load_layer
-from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..project import run_target_accounting
+from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of
 from .context import get_config
-from .options import (echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option,
-                      sheet_option, source_crs_option)
+from .options import echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option, sheet_option, source_crs_option
 
 
 def _as_of(ctx, param, value):

@@ -8,8 +8,7 @@ from ..load import load_layer, load_raster
 from ..schemas import LAYER_KINDS
 from ..zonal import check_population_raster
 from .context import get_config
-from .options import (echo_notes, echo_problems, encoding_option, field_option, layer_option, sheet_option,
-                      source_crs_option)
+from .options import echo_notes, echo_problems, encoding_option, field_option, layer_option, sheet_option, source_crs_option
 
 RASTER_KINDS = ("dem", "population")
 EXIT_WARNINGS = 2  # with --strict: valid, but with warnings
@@ -45,7 +44,7 @@ def command(ctx, path, kind, source_crs, encoding, layer, sheet, fields, nodata,
             raster = check_population_raster(raster, nodata=nodata)
         click.echo(
             f"OK: {escape_terminal(path)} is a usable {kind} raster ({raster.values.shape[1]} x "
-            f"{raster.values.shape[0]} pixels, {raster.crs.to_string()})."
+            f"{raster.values.shape[0]} pixels, {raster.crs.to_string() if raster.crs else 'no CRS'})."
         )
         return
     prepared = load_layer(

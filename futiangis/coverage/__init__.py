@@ -32,8 +32,18 @@ from __future__ import annotations
 from .compute import compute_coverage, service_area
 from .radii import park_exclusions, park_radii
 from .result import (
-    COVERAGE, COVERED_M2, GAP_ID, POPULATION, POPULATION_COVERAGE, POPULATION_COVERED, TOTAL_M2,
-    UNCOVERED_M2, UNIT_ID, CoverageInputError, CoverageResult, verdict_of,
+    COVERAGE,
+    COVERED_M2,
+    GAP_ID,
+    POPULATION,
+    POPULATION_COVERAGE,
+    POPULATION_COVERED,
+    TOTAL_M2,
+    UNCOVERED_M2,
+    UNIT_ID,
+    CoverageInputError,
+    CoverageResult,
+    verdict_of,
 )
 from .themes import SCENARIOS, THEMES, add_unit_verdicts, select_scenario
 

@@ -22,8 +22,17 @@ from ..validate import feature_labels
 from ..zonal import zonal_sum
 from .radii import radius_array
 from .result import (
-    COVERAGE, COVERED_M2, GAP_ID, POPULATION, POPULATION_COVERAGE, POPULATION_COVERED, TOTAL_M2,
-    UNCOVERED_M2, UNIT_ID, CoverageInputError, CoverageResult,
+    COVERAGE,
+    COVERED_M2,
+    GAP_ID,
+    POPULATION,
+    POPULATION_COVERAGE,
+    POPULATION_COVERED,
+    TOTAL_M2,
+    UNCOVERED_M2,
+    UNIT_ID,
+    CoverageInputError,
+    CoverageResult,
 )
 
 __all__ = ["compute_coverage", "service_area"]

@@ -94,6 +94,42 @@ class CoverageResult:
         return verdict_of(self.overall.get(COVERAGE), self.threshold, self.deadline)
 
     @property
+    def coverage(self) -> float:
+        """The overall covered share (0–1): ``overall["coverage"]``."""
+        return float(self.overall[COVERAGE])
+
+    def _summary(self) -> tuple[str, list[tuple[str, object]]]:
+        r = self.radius_m or {}
+        radius = (f"{r.get('min'):g} m" if r.get("min") == r.get("max") and r.get("min") is not None
+                  else f"{r.get('min')}–{r.get('max')} m ({r.get('mode')})")
+        rows: list[tuple[str, object]] = [
+            ("coverage", f"{self.coverage:.2%}" if self.coverage == self.coverage else "n/a"),
+            ("covered", f"{self.overall[COVERED_M2] / 1e6:,.3f} of {self.overall[TOTAL_M2] / 1e6:,.3f} km²"),
+            ("threshold", "none" if self.threshold is None else
+             f"{self.threshold:.0%}: {'met' if self.meets_threshold else 'not met'}"),
+            ("radius", radius),
+            ("facilities", self.facilities_count),
+            ("units", len(self.units)),
+            ("gaps", f"{len(self.gaps)} polygons"),
+            ("denominator", self.denominator),
+            ("crs", self.crs),
+        ]
+        if self.standard:
+            rows.append(("standard", self.standard[:120]))
+        title = f"CoverageResult{' ' + self.theme if self.theme else ''}"
+        return title, rows
+
+    def __repr__(self) -> str:
+        from ..summary import summary_text
+
+        return summary_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        from ..summary import summary_html
+
+        return summary_html(*self._summary())
+
+    @property
     def meets_threshold(self) -> bool | None:
         """True if the overall coverage reaches ``threshold`` (None without a threshold)."""
         if self.threshold is None:
@@ -104,7 +140,8 @@ class CoverageResult:
         """Plain data for JSON: overall, units keyed by unit id, settings and notes."""
         units = {}
         for _, row in self.units.iterrows():
-            units[str(row[S.ID])] = {k: _num(v) for k, v in row.items() if k != S.ID}
+            units[str(row[S.ID])] = {k: _num(v) for k, v in row.items()
+                                     if k != S.ID and k != "geometry"}
         return {
             "theme": self.theme,
             "scenario": self.scenario,

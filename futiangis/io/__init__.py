@@ -15,6 +15,11 @@ GeoPackage output adds or replaces one layer.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from affine import Affine
+
 import contextlib
 import tomllib
 import warnings
@@ -30,6 +35,7 @@ from pyproj import CRS
 from ..encodings import codec_for_cpg, normalise_encoding
 from ..errors import LayerReadError
 from .formats import geojson_feature_ids, read_kml, read_parquet, zipped_shapefile
+
 # writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
 from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
 from .tables import points_from_table, read_excel_table
@@ -316,7 +322,7 @@ class RasterData:
 
     path: Path
     values: np.ma.MaskedArray
-    transform: object
+    transform: Affine
     crs: CRS | None
     nodata: float | None
     bounds: tuple[float, float, float, float]

@@ -9,7 +9,8 @@ page format (:func:`encode_collection`) stores integer, delta-encoded coordinate
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np

@@ -97,7 +97,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
         prov = {"source": f"futiangis access {theme}: {run.results[0].settings['network_label']}",
                 "accuracy_class": "illustrative" if run.illustrative else "open data"}
         rows, geoms, rings = [], [], []
-        for i, (c, r) in enumerate(zip(lc.circles, run.results)):
+        for c, r in zip(lc.circles, run.results):
             area = shapely.intersection(r.network_cov.service_area, land)
             rows.append({S.ID: f"{theme}_{c.minutes}", S.NAME_ZH: f"{zh}{c.name_zh}",
                          S.NAME_EN: f"{en}, {c.minutes} min ({c.distance_m:g} m)",

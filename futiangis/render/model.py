@@ -9,8 +9,9 @@ matplotlib or mapclassify.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd

@@ -20,8 +20,9 @@ and its result is ``ctx.data``.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .model import MapSpec
 

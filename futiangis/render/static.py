@@ -98,7 +98,7 @@ def _draw_labels(ax, layer: LayerSpec, text) -> None:
 
 
 def _legend_handles(spec: MapSpec, text):
-    handles = []
+    handles: list = []
     for layer in spec.layers:
         if layer.legend is None or not layer.show:
             continue
@@ -140,7 +140,7 @@ def render_static_png(spec: MapSpec, *, lang: str = "zh", dpi: int = 150) -> byt
     else:
         def text(zh: str, en: str) -> str:
             return bilingual(zh, en, lang)
-    rc = {"font.family": "sans-serif", "axes.unicode_minus": False,
+    rc: dict = {"font.family": "sans-serif", "axes.unicode_minus": False,
           "font.sans-serif": ([family] if family else []) + ["DejaVu Sans"]}
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(11, 7.6), dpi=dpi)

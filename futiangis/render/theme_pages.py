@@ -6,7 +6,8 @@ Each entry adapts the build's statistics to one ``*_spec`` function of
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ def _overview(ctx: ThemeContext):
     return overview_spec(ctx.layers, lang=ctx.lang)
 
 
-def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[int, Any]:
+def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
     """The target table as of the end of every year the sites mention (for the slider).
 
     Uses the accounting's own ``--as-of`` rule (a site whose ``year`` is later moves back
@@ -34,7 +35,7 @@ def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[int, Any]:
     if not years:
         return {}
     span = range(years[0] - 1, years[-1] + 1)
-    progress = {y: account_targets(sites, zones, config.targets, as_of=dt.date(y, 12, 31)).targets
+    progress: dict = {y: account_targets(sites, zones, config.targets, as_of=dt.date(y, 12, 31)).targets
                 for y in span}
     # each site's status at the end of each year, from its milestone dates (issue 12's
     # dated accounting: before its earliest date a site does not exist)

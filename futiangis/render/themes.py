@@ -7,8 +7,9 @@ legends and panels. Nothing here computes a statistic or touches a file.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -20,8 +21,19 @@ from ..measure import measure_area, measure_length
 from .legend import LegendEntry, LegendSection, classify
 from .model import LayerSpec, MapSpec, Panel, Timeline, YearSlider
 from .palette import (
-    DIRECTION_COLORS, DIRECTION_DASHES, GAP_COLOR, NO_DATA_COLOR, OUTLINE_COLOR, PARK_CLASS_COLORS,
-    ROUTE_TYPE_COLORS, SERVICE_COLOR, STATION_COLORS, STATUS_COLORS, STATUS_OUTLINES, UNIT_COLOR, progress_color,
+    DIRECTION_COLORS,
+    DIRECTION_DASHES,
+    GAP_COLOR,
+    NO_DATA_COLOR,
+    OUTLINE_COLOR,
+    PARK_CLASS_COLORS,
+    ROUTE_TYPE_COLORS,
+    SERVICE_COLOR,
+    STATION_COLORS,
+    STATUS_COLORS,
+    STATUS_OUTLINES,
+    UNIT_COLOR,
+    progress_color,
 )
 from .popups import Field, bilingual, esc, format_value
 from .tables import Column, table_html
@@ -114,9 +126,9 @@ def _renewal_layer(sites: gpd.GeoDataFrame, accounted: gpd.GeoDataFrame | None, 
         fields.append(Field("gfa_estimated", "GFA为估算", "GFA estimated", "bool"))
     fields += [Field(S.INVESTMENT_100M_CNY, "投资", "Investment (亿元 = 10⁸ CNY)", "money_100m_cny"),
                Field(S.ZONE_ID, "所属片区", "Zone"), ACCURACY_FIELD]
-    fields = tuple(f for f in fields if f.column in frame.columns)
+    shown = tuple(f for f in fields if f.column in frame.columns)
     return LayerSpec(
-        "renewal_sites", frame, "城市更新单元", "Urban-renewal sites", *GROUP_PLAN, fields=fields,
+        "renewal_sites", frame, "城市更新单元", "Urban-renewal sites", *GROUP_PLAN, fields=shown,
         colors=_category_colors(frame, S.STATUS, STATUS_OUTLINES), fill_colors=_category_colors(frame, S.STATUS, STATUS_COLORS),
         fill_opacity=0.7, weight=1.2,
         legend=_category_legend(frame, S.STATUS, STATUS_COLORS, S.STATUS_ZH, STATUS_EN,
@@ -310,7 +322,7 @@ def _radius_text(radius: Mapping[str, Any] | None) -> str:
     lo, hi = radius.get("min"), radius.get("max")
     if lo is None:
         return ""
-    return f"{float(lo):,.0f} m" if lo == hi else f"{float(lo):,.0f}–{float(hi):,.0f} m"
+    return f"{float(lo):,.0f} m" if lo == hi else f"{float(lo):,.0f}–{float(hi):,.0f} m"  # type: ignore[arg-type]
 
 
 def _verdict_html(met: bool | None, lang: str) -> str:

@@ -6,8 +6,14 @@ These are what the analysis modules take (never the whole :class:`~futiangis.con
 from __future__ import annotations
 
 from .core import (
-    FUTIAN_BBOX_WGS84, SHENZHEN_BBOX_WGS84, CRSSettings, MapSettings, PathSettings,
-    RegionSettings, TerrainSettings, ValidationSettings,
+    FUTIAN_BBOX_WGS84,
+    SHENZHEN_BBOX_WGS84,
+    CRSSettings,
+    MapSettings,
+    PathSettings,
+    RegionSettings,
+    TerrainSettings,
+    ValidationSettings,
 )
 from .coverage import CoverageSettings, CoverageTheme, RadiusRule
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typing import Any
-
 import geopandas as gpd
 
 from .accounting import ACCOUNT_COLUMNS, assign_columns, estimate_gfa, resolve_overlaps

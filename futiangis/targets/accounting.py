@@ -264,7 +264,8 @@ def yearly_investment(sites: gpd.GeoDataFrame, *, source: str = "sites") -> list
         parts = str(c).split("_")
         if len(parts) == 4 and parts[0] == "investment" and parts[1].isdigit() and "_".join(parts[2:]) == "100m_cny":
             year_cols[int(parts[1])] = c
-    problems, out = [], []
+    problems: list = []
+    out: list = []
     texts = (sites[INVESTMENT_BY_YEAR].to_numpy(dtype=object) if INVESTMENT_BY_YEAR in sites.columns
              else [None] * len(sites))
     per_year = {y: pd.to_numeric(sites[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -286,7 +287,8 @@ def yearly_investment(sites: gpd.GeoDataFrame, *, source: str = "sites") -> list
                         except ValueError:
                             pairs = list(json.loads(text.replace("'", '"')).items())
                     else:
-                        pairs = [p.split("=") for p in text.replace(",", ";").split(";") if p.strip()]
+                        pairs = [p.split("=") for p in text.replace(",", ";").split(";")  # type: ignore[misc]
+                                 if p.strip()]
                 for y, v in pairs:
                     table[int(str(y).strip())] = float(v)
             except (ValueError, TypeError, AttributeError):

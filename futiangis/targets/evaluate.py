@@ -7,7 +7,7 @@ no file and no config: the shell (:func:`futiangis.targets.run_target_accounting
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -19,8 +19,14 @@ from ..errors import ConfigError, LayerValidationError, Problem
 from ..join import UNZONED, disjoint_zones
 from ..validate import feature_labels
 from .accounting import (
-    ACCOUNT_COLUMNS, NOT_COUNTED, NOT_YET, assign_columns, estimate_gfa, invested_in_period,
-    resolve_overlaps, yearly_investment,
+    ACCOUNT_COLUMNS,
+    NOT_COUNTED,
+    NOT_YET,
+    assign_columns,
+    estimate_gfa,
+    invested_in_period,
+    resolve_overlaps,
+    yearly_investment,
 )
 from .breakdown import assign_to_areas, by_area, by_direction, by_group
 from .result import TARGET_COLUMNS, TargetResult
@@ -88,7 +94,7 @@ def _check_sites(sites: gpd.GeoDataFrame, source: str) -> None:
     for col in (S.GFA_NEW_M2, S.PLOT_RATIO, S.INDUSTRIAL_SHARE, S.INVESTMENT_100M_CNY):
         if col in sites.columns:
             vals = pd.to_numeric(sites[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            for i in np.flatnonzero(vals < 0):
+            for i in np.flatnonzero(vals < 0):  # type: ignore[assignment]
                 problems.append(Problem(
                     "negative_value", f"value {vals[i]:g} is negative; {col} must be ≥ 0.", labels.iloc[i], col))
     if problems:
@@ -171,7 +177,9 @@ def account_targets(
     for c in MILESTONE_DATE.values():
         out[c] = milestones[c]
     out["duplicate_of"] = duplicate_of
-    rows, undated_rows, warned = [], [], set()
+    rows: list = []
+    undated_rows: list = []
+    warned: set = set()
     headline = next((t for t in targets if t.unit == "m2"), targets[0] if targets else None)
     for t in targets:
         when = evaluation_date(t, as_of)

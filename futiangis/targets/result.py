@@ -123,6 +123,13 @@ class TargetResult:
             lines.append(f"  {r.id}: {r.verdict_text}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..summary import summary_html
+
+        rows = [(str(r.id), str(r.verdict_text)) for r in self.targets.itertuples(index=False)]
+        return summary_html(f"TargetResult: {len(self.sites)} sites, as of "
+                            f"{self.as_of or 'each target end'}", rows)
+
     def to_dict(self) -> dict:
         """Plain-data (JSON-ready) view: ``targets`` list plus breakdowns and warnings."""
         targets = records(self.targets)

@@ -8,8 +8,9 @@ types it counts (``supply_types``). The 2015 work plan's three targets are goals
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

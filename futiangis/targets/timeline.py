@@ -56,9 +56,9 @@ def read_milestones(sites: gpd.GeoDataFrame, *, source: str = "sites") -> pd.Dat
     used = [""] * len(sites)
     columns = {c: list(out[c]) for c in out.columns}
     if S.YEAR in sites.columns:
-        for i, (status, year) in enumerate(zip(sites[S.STATUS].to_numpy(dtype=object),
+        for i, (status, year) in enumerate(zip(sites[S.STATUS].to_numpy(dtype=object),  # type: ignore[assignment]
                                                sites[S.YEAR].to_numpy(dtype=object))):
-            col = MILESTONE_DATE.get(str(status))
+            col = MILESTONE_DATE.get(str(status))  # type: ignore[assignment]
             if col is None:
                 continue
             try:
