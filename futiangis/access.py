@@ -405,7 +405,7 @@ def compute_access(
         mask = land if isinstance(land, BaseGeometry) else shapely.union_all(land.geometry.to_numpy())
         units = units.copy()
         units[units.geometry.name] = shapely.intersection(units.geometry.to_numpy(), mask)
-    cov_kw = {"quad_segs": quad_segs, "residential": residential, "land": mask}
+    cov_kw: dict[str, Any] = {"quad_segs": quad_segs, "residential": residential, "land": mask}
     snapped = snap_facilities(network, facilities, max_snap_m=max_snap_m,
                               count_snap_distance=count_snap_distance)
     node_cost = reach_from(snapped, limit_m=max(distances))

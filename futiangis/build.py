@@ -32,12 +32,14 @@ from . import schemas as S
 from .config import Config
 from .io import atomic_output_dir, write_bytes_atomic, write_text_atomic
 from .io.outputs import check_output_dir
+from .lifecircle import compute_lifecircle_page
 from .project import THEME_LAYERS, Project, load_build_layers
 from .render.basemaps import DEFAULT_BASEMAP, Basemap, get_basemap
 from .render.model import MapSpec
 from .render.popups import bilingual
 from .render.registry import ThemeContext, registered_themes
 from .render.tables import Column, table_html
+from .siting_run import compute_siting_page
 
 __all__ = [
     "BuildStats",
@@ -110,6 +112,11 @@ class BuildResult:
 # ---------------------------------------------------------------------------------------
 # 2. statistics: one call per theme
 # ---------------------------------------------------------------------------------------
+#: the compute step of theme pages whose analysis is a feature shell (render may not import
+#: shells: the layers contract in pyproject.toml), keyed by the page's registered key
+SHELL_COMPUTE = {"siting": compute_siting_page, "lifecircle": compute_lifecircle_page}
+
+
 def compute_build_stats(config: Config | Project,
                         layers: Mapping[str, gpd.GeoDataFrame | None]) -> BuildStats:
     """Target accounting, coverage (parks, charging, bike) and route gradients.
@@ -157,8 +164,9 @@ def compute_build_stats(config: Config | Project,
         stats.gradients = result.routes
         stats.notes.extend(result.notes)
     for page in registered_themes():
-        if page.compute is not None:
-            stats.themes[page.key] = page.compute(config, layers)
+        compute = page.compute or SHELL_COMPUTE.get(page.key)
+        if compute is not None:
+            stats.themes[page.key] = compute(config, layers)
     return stats
 
 

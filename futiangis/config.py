@@ -37,8 +37,8 @@ from .settings import (
 )
 from .settings import core as _core
 from .settings.coverage import parse_coverage
-from .settings.siting import SitingSettings, parse_siting
 from .settings.reader import Problems, Table, freeze
+from .settings.siting import SitingSettings, parse_siting
 from .settings.targets import check_targets
 
 if TYPE_CHECKING:

@@ -477,7 +477,7 @@ def map_values(frame, schema: LayerSchema, configured: Mapping[str, Mapping[str,
             vocab: dict[str, Any] = {**VALUE_VOCABULARY.get(spec.name, {}), **own}
             table = {v: v for v in spec.allowed}
         elif spec.dtype == "bool":
-            vocab, table = dict(BOOLEAN_WORDS), {}  # type: ignore[arg-type]
+            vocab, table = dict(BOOLEAN_WORDS), {}
         else:
             continue
         col = out[spec.name]

@@ -34,6 +34,7 @@ from .network import IMPEDANCE_KINDS, StreetNetwork, build_network, report_conne
 
 __all__ = [
     "THEMES",
+    "compute_lifecircle_page",
     "THEME_LAYER",
     "AccessRun",
     "AccessSettings",
@@ -378,3 +379,15 @@ def run_lifecircle(
         units=_circle_table(runs, settings.circles, settings.reach_share),
         subdistricts=_circle_table(sub_runs, settings.circles, settings.reach_share) if sub_runs else None,
         reach_share=settings.reach_share, standard=settings.standard, notes=notes, network=network)
+
+
+def compute_lifecircle_page(config: Any, layers: Mapping[str, Any]) -> Any:
+    """The build's life-circle statistics, or None when no network layer is shipped."""
+    from .io import read_catalog
+
+    if access_settings(config).network_layer not in read_catalog(config.layers_dir):
+        return None
+    given = {t: layers[k] for t, k in THEME_LAYER.items() if layers.get(k) is not None}
+    land, _ = project_land_mask(config)
+    return run_lifecircle(config, units=layers["units"], subdistricts=layers.get("subdistricts"),
+                          facilities=given, land=land)

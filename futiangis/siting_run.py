@@ -43,7 +43,9 @@ from .siting_inputs import (
     demand_from_raster,
 )
 
-__all__ = ["DEMAND_KINDS", "THEMES", "SitingResult", "existing_coverage", "run_siting"]
+__all__ = [
+    "DEMAND_KINDS", "THEMES", "SitingResult", "compute_siting_page", "existing_coverage", "run_siting",
+]
 
 THEMES = ("charging", "bike", "parks")
 DEMAND_KINDS = ("land", "residential", "population", "points", "polygons")
@@ -540,3 +542,20 @@ def _assemble(theme, problem, exact, greedy, cands, demand_pts, units, subdistri
         by_subdistrict=by_sub, existing=existing, candidates_count=problem.n_candidates,
         notes=notes)
 
+
+def compute_siting_page(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the siting of each theme in ``[siting.build]`` (theme = number of new sites).
+
+    A theme whose demand layer (``[siting.<theme>] demand``, e.g. ``bike_demand``) is not
+    shipped is left out of the page (the build notes that the page has no such theme).
+    """
+    from .io import read_catalog
+
+    plan = dict(config.siting.build)
+    catalog = read_catalog(config.layers_dir)
+    out = {}
+    for theme, n in plan.items():
+        demand = config.siting.theme(theme).demand
+        if int(n) > 0 and (demand == "land" or demand in catalog):
+            out[theme] = run_siting(theme, config, add=int(n))
+    return out

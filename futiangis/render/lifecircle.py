@@ -156,20 +156,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
         tuple(specs), district, panels)
 
 
-def compute_lifecircle_page(config: Any, layers: Mapping[str, Any]) -> Any:
-    """The build's life-circle statistics, or None when no network layer is shipped."""
-    from ..io import read_catalog
-    from ..lifecircle import THEME_LAYER, access_settings, project_land_mask, run_lifecircle
 
-    if access_settings(config).network_layer not in read_catalog(config.layers_dir):
-        return None
-    given = {t: layers[k] for t, k in THEME_LAYER.items() if layers.get(k) is not None}
-    land, _ = project_land_mask(config)
-    return run_lifecircle(config, units=layers["units"], subdistricts=layers.get("subdistricts"),
-                          facilities=given, land=land)
-
-
-@register_theme("lifecircle", order=60, title=("5/10/15 分钟生活圈", "5/10/15-minute life circles"),
-                compute=compute_lifecircle_page)
+@register_theme("lifecircle", order=60, title=("5/10/15 分钟生活圈", "5/10/15-minute life circles"))
 def _lifecircle_page(ctx: ThemeContext) -> MapSpec | None:
     return None if ctx.data is None else lifecircle_spec(ctx.layers, ctx.data, lang=ctx.lang)

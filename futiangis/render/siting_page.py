@@ -1,7 +1,8 @@
 """The siting page of ``futiangis build``: where the next charging stations and bike parkings go.
 
 Registered with :mod:`futiangis.render.registry` (``siting.html``). Its ``compute`` step
-runs :func:`futiangis.siting_run.run_siting` once per build for each theme named in
+(:func:`futiangis.siting_run.compute_siting_page`, wired by :mod:`futiangis.build`) runs
+:func:`futiangis.siting_run.run_siting` once per build for each theme named in
 ``[siting.build]`` (default: the next 10 charging stations on land demand, the next 20
 bike-parking sites on the shipped trip ends); the page shows, per theme, the area covered
 before (existing facilities), the area the new sites add, the existing facilities, the new
@@ -27,7 +28,7 @@ from .registry import ThemeContext, register_theme
 from .tables import Column, table_html
 from .themes import _subdistricts
 
-__all__ = ["compute_siting", "siting_spec"]
+__all__ = ["siting_spec"]
 
 NAMES = {"charging": ("公共充电站", "EV charging"), "bike": ("自行车停放点", "Bike parking"),
          "parks": ("口袋公园", "Pocket parks")}
@@ -35,24 +36,6 @@ BEFORE, ADDED, SITE, EXISTING = "#74c0fc", "#51cf66", "#e8590c", "#495057"
 DEMAND_COLORS = {"before": "#339af0", "after": "#2f9e44", "uncovered": "#f03e3e"}
 _SIMPLIFY_M = 5.0  # outlines only; every number comes from the model
 
-
-def compute_siting(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the siting of each theme in ``[siting.build]`` (theme = number of new sites).
-
-    A theme whose demand layer (``[siting.<theme>] demand``, e.g. ``bike_demand``) is not
-    shipped is left out of the page (the build notes that the page has no such theme).
-    """
-    from ..io import read_catalog
-    from ..siting_run import run_siting
-
-    plan = dict(config.siting.build)
-    catalog = read_catalog(config.layers_dir)
-    out = {}
-    for theme, n in plan.items():
-        demand = config.siting.theme(theme).demand
-        if int(n) > 0 and (demand == "land" or demand in catalog):
-            out[theme] = run_siting(theme, config, add=int(n))
-    return out
 
 
 def _areas(result, land, crs) -> tuple[Any, Any]:
@@ -146,8 +129,9 @@ def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[
             dem["state"] = state
             dem[S.ID] = dem["demand_id"].astype(str)
             dem = dem[dem["weight"] > 0]
-            dprov = dict(layers.get("bike_demand").attrs.get("provenance", {})) \
-                if layers.get("bike_demand") is not None else {"source": "数据来源：深圳市政府数据开放平台"}
+            bike_demand = layers.get("bike_demand")
+            dprov = dict(bike_demand.attrs.get("provenance", {})) \
+                if bike_demand is not None else {"source": "数据来源：深圳市政府数据开放平台"}
             specs.append(LayerSpec(
                 "bike_demand", dem, "共享单车出行端点（样本）", "Dockless-bike trip ends (sample)",
                 group_zh, group_en,
@@ -190,7 +174,6 @@ def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[
         tuple(specs), district, panels)
 
 
-@register_theme("siting", order=70, title=("下一批站点选址", "Where next: siting"),
-                compute=compute_siting)
+@register_theme("siting", order=70, title=("下一批站点选址", "Where next: siting"))
 def _siting(ctx: ThemeContext):
     return siting_spec(ctx.layers, ctx.data or {}, lang=ctx.lang)
