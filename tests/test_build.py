@@ -237,8 +237,9 @@ def test_gaode_build_notes_the_shift(tmp_path):
 def test_shipped_layers_build(tmp_path, config):
     """The README's main job: `futiangis build` from the shipped layers."""
     result = build_maps(config, out_dir=tmp_path / "maps", static=False)
-    # the shipped arterial_network adds the life-circle page (issue 14)
-    assert [p["key"] for p in result.pages] == list(PAGES) + ["lifecircle"]
+    # the shipped arterial_network adds the life-circle page (issue 14); pages follow their
+    # registered order: life circles (60) before siting (70)
+    assert [p["key"] for p in result.pages] == [*PAGES[:-1], "lifecircle", "siting"]
     page = (tmp_path / "maps" / "lifecircle.html").read_text(encoding="utf-8")
     for key in ("charging_network", "charging_circles", "metro_gaps", "reach_count_15"):
         assert f'"{key}"' in page, key
