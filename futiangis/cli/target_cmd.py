@@ -9,9 +9,10 @@ from ..build import output_protected_paths
 from ..errors import FutianGISError
 from ..escape import escape_terminal
 from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
+from ..io.reports import publish_files
 from ..load import load_layer
 from ..project import run_target_accounting
-from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
+from ..report import ILLUSTRATIVE_NOTE, format_amount, target_report_files
 from ..targets import parse_as_of
 from .context import get_config
 from .options import FieldOptions, echo_notes, echo_problems, encoding_option, json_option, layer_option, multi_field_option, sheet_option, source_crs_option
@@ -82,7 +83,8 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         zones.attrs["source"] = prepared.source
     rules.check()
     result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by)
-    written = write_target_report(result, out_dir, force=force, protected=protected) if out_dir else []
+    written = (publish_files(target_report_files(result), out_dir, force=force, protected=protected)
+               if out_dir else [])
     if as_json:
         payload = result.to_dict()
         payload.pop("sites")
