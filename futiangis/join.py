@@ -29,6 +29,7 @@ import shapely
 from . import schemas as S
 from .crs import require_projected, require_same_crs
 from .errors import LayerValidationError, Problem
+from .labels import row_labels
 
 __all__ = [
     "UNZONED",
@@ -59,7 +60,7 @@ def _ids(gdf: gpd.GeoDataFrame) -> pd.Series:
     """The ``id`` column as strings, or ``row N`` labels when there is none."""
     if S.ID in gdf.columns:
         return gdf[S.ID].astype(str)
-    return pd.Series([f"row {i + 1}" for i in range(len(gdf))], index=gdf.index)
+    return row_labels(gdf)
 
 
 def _unit_frame(units: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
@@ -30,6 +31,7 @@ from .access import AccessResult, SnappedFacilities, compute_access
 from .config import Config
 from .coverage import select_scenario
 from .errors import ConfigError
+from .jsonutil import records
 from .network import IMPEDANCE_KINDS, StreetNetwork, build_network, report_connectivity
 
 __all__ = [
@@ -46,8 +48,8 @@ __all__ = [
 ]
 
 THEMES = ("parks", "charging", "bike", "metro")
-THEME_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations",
-               "metro": "metro_stations"}
+#: the coverage themes' facility layers (:data:`futiangis.schemas.THEME_LAYER`) plus metro
+THEME_LAYER = MappingProxyType({**S.THEME_LAYER, "metro": "metro_stations"})
 THEME_ZH = {"parks": "公园", "charging": "充电站", "bike": "公共自行车", "metro": "地铁站"}
 STANDARD = ("GB 50180-2018 城市居住区规划设计标准 §2.0.2–2.0.4 (十五/十分钟/五分钟生活圈居住区: "
             "walking 15/10/5 minutes) and Table 3.0.4 (步行距离 800–1000 m / 500 m / 300 m)")
@@ -295,10 +297,7 @@ class LifeCircleResult:
     def to_dict(self) -> dict:
         """Plain data for JSON."""
         def rows(frame):
-            if frame is None:
-                return None
-            return [{k: (None if isinstance(v, float) and np.isnan(v) else v)
-                     for k, v in r.items()} for r in frame.to_dict("records")]
+            return None if frame is None else records(frame)
         return {
             "standard": self.standard,
             "project_choices": PROJECT_CHOICES,

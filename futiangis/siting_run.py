@@ -49,7 +49,7 @@ __all__ = [
 
 THEMES = ("charging", "bike", "parks")
 DEMAND_KINDS = ("land", "residential", "population", "points", "polygons")
-_FACILITY_LAYER = {"charging": "charging_stations", "bike": "bike_stations", "parks": "parks"}
+_FACILITY_LAYER = S.THEME_LAYER  # theme -> facility layer: the one copy in schemas
 _DEMAND_UNIT = {"land": "m²", "residential": "m²", "population": "people"}
 
 

@@ -31,6 +31,8 @@ from . import schemas as S
 from .crs import require_projected
 from .errors import ConfigError, CRSError
 from .io import RasterData
+from .jsonutil import records
+from .labels import row_labels
 from .settings.core import TerrainSettings
 from .zonal import zonal_stats
 
@@ -147,8 +149,7 @@ def route_gradients(
     if dem.crs is None:
         raise CRSError(f"{dem.path}: the DEM has no CRS; assign one before sampling it.")
     to_dem = Transformer.from_crs(CRS.from_user_input(routes.crs), dem.crs, always_xy=True)
-    ids = routes[S.ID].astype(str) if S.ID in routes.columns else pd.Series(
-        [f"row {i + 1}" for i in range(len(routes))], index=routes.index)
+    ids = routes[S.ID].astype(str) if S.ID in routes.columns else row_labels(routes)
     rows = []
     for label, geom in zip(ids, routes.geometry.to_numpy()):
         lengths, grades, elevs = [], [], []
@@ -201,8 +202,7 @@ def park_elevation(parks: gpd.GeoDataFrame, dem: RasterData) -> pd.DataFrame:
     """
     require_projected(parks.crs, "park elevation")
     stats = zonal_stats(parks, dem, ["min", "max", "mean"])
-    ids = parks[S.ID].astype(str) if S.ID in parks.columns else pd.Series(
-        [f"row {i + 1}" for i in range(len(parks))], index=parks.index)
+    ids = parks[S.ID].astype(str) if S.ID in parks.columns else row_labels(parks)
     return pd.DataFrame({
         S.ID: ids.to_numpy(),
         ELEV_MIN_M: stats["min"].to_numpy(),
@@ -229,12 +229,6 @@ class TerrainResult:
 
     def to_dict(self) -> dict:
         """Plain data for JSON (NaN as null)."""
-        def records(frame: pd.DataFrame) -> list[dict]:
-            out = []
-            for rec in frame.to_dict(orient="records"):
-                out.append({k: (None if isinstance(v, float) and np.isnan(v) else v)
-                            for k, v in rec.items()})
-            return out
         return {
             "dem": self.dem,
             "dem_res_m": self.dem_res_m,

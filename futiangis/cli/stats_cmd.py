@@ -7,6 +7,7 @@ import click
 import numpy as np
 
 from ..escape import escape_terminal
+from ..jsonutil import records
 from ..project import stats_by
 from .context import get_config
 from .options import json_option
@@ -22,14 +23,13 @@ def command(ctx, by, as_json) -> None:
     config = get_config(ctx)
     table = stats_by(config, by=by)
     if as_json:
-        records = table.astype(object).where(table.notna(), None).to_dict("records")
-        records = [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in records]
+        payload_rows = records(table)
         click.echo(json.dumps({
             "by": by,
             "unit_layer": table.attrs["unit_layer"],
             "missing_layers": table.attrs["missing_layers"],
             "illustrative_layers": table.attrs["illustrative_layers"],
-            "rows": records,
+            "rows": payload_rows,
         }, ensure_ascii=False, indent=2))
         return
     if table.attrs["illustrative_layers"]:
