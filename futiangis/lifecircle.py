@@ -165,10 +165,10 @@ def network_from_lines(lines: gpd.GeoDataFrame, settings: AccessSettings, *, lab
 
 
 def _shipped_network(config: Config, settings: AccessSettings) -> StreetNetwork:
-    from .load import load_shipped_layer
+    from .load import load_shipped_layer, shipped_provenance
 
     lines = load_shipped_layer(settings.network_layer, config=config)
-    prov = lines.attrs.get("provenance", {})
+    prov = shipped_provenance(settings.network_layer, config=config)
     label = f"{settings.network_layer}: {prov.get('title_en', '')} — {prov.get('title_zh', '')}"
     return network_from_lines(lines, settings, label=label)
 
@@ -234,7 +234,7 @@ def run_access(
     Loads the shipped network (``[network] layer``, by default the derived, coarse
     ``arterial_network``), units and the theme's facility layer unless given.
     """
-    from .load import load_shipped_layer
+    from .load import load_shipped_layer, shipped_provenance
 
     if theme not in THEMES:
         raise ConfigError(f"Unknown access theme {theme!r}; use one of {', '.join(THEMES)}.")
@@ -246,8 +246,10 @@ def run_access(
         units = load_shipped_layer(config.units_layer, config=config)
         if land is None:  # the shipped units describe Futian: the project's land mask applies
             land, land_note = project_land_mask(config)
+    facilities_prov: Mapping[str, Any] = {}
     if facilities is None:
         facilities = load_shipped_layer(THEME_LAYER[theme], config=config)
+        facilities_prov = shipped_provenance(THEME_LAYER[theme], config=config)
     counted, note = select_scenario(facilities, scenario)
     distances = tuple(max_m) if max_m else settings.distances_m
     trim = settings.trim_m if trim_m is None else float(trim_m)
@@ -257,7 +259,7 @@ def run_access(
         max_snap_m=settings.max_snap_m if max_snap_m is None else float(max_snap_m),
         count_snap_distance=settings.count_snap_distance, land=land, residential=residential,
         population=population, quad_segs=quad_segs, ceiling=ceiling)
-    illustrative = S.is_illustrative(facilities) or "illustrative" in network.label.lower() \
+    illustrative = S.is_illustrative(facilities, facilities_prov) or "illustrative" in network.label.lower() \
         or "derived" in network.label.lower()
     notes = [f"{THEME_LAYER[theme]}: {note}.",
              (f"Network: {network.label or 'user network'}; service area = reached network "
@@ -268,7 +270,7 @@ def run_access(
         notes.append("The network is DERIVED, COARSE (arterials from traffic-zone edges + "
                      "illustrative slow routes): no local streets, so network reach is "
                      "understated; use --network with a real centreline file.")
-    if S.is_illustrative(facilities):
+    if S.is_illustrative(facilities, facilities_prov):
         notes.append(f"ILLUSTRATIVE: the {THEME_LAYER[theme]} layer is illustrative, not "
                      "official data.")
     if theme == "metro":

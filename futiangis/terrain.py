@@ -19,7 +19,9 @@ buildings and trees; over 30 m segments that noise alone can read as several per
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -262,6 +264,7 @@ def analyse_terrain(
     sample_step_m: float = _DEFAULTS.sample_step_m,
     max_grade_pct: float = _DEFAULTS.cycling_max_grade_pct,
     smooth_m: float = _DEFAULTS.smooth_m,
+    provenance: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> TerrainResult:
     """Route gradients and park elevations from ``dem``.
 
@@ -277,6 +280,9 @@ def analyse_terrain(
         Segments steeper than this are "steep" for cyclists.
     smooth_m : float
         Moving-average window along each profile before grading (0: raw samples).
+    provenance : mapping, optional
+        ``slow_routes`` / ``parks`` → the layer's provenance record (from the shell), which
+        can mark a layer illustrative beside its own ``accuracy_class`` column.
     """
     step_m = float(sample_step_m)
     max_grade = float(max_grade_pct)
@@ -296,7 +302,7 @@ def analyse_terrain(
         notes.append(f"Profiles smoothed by a {smooth_m:g} m moving average before grading.")
     illustrative = {}
     for name, layer in (("slow_routes", routes), ("parks", parks)):
-        flag = S.is_illustrative(layer)
+        flag = S.is_illustrative(layer, (provenance or {}).get(name))
         illustrative[name] = bool(flag)
         if flag:
             notes.append(f"ILLUSTRATIVE: the {name} layer is illustrative, not official data.")

@@ -64,6 +64,7 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         check_outputs_are_not_inputs([], inputs, folders=[out_dir])
         check_output_dir(out_dir, force=force, protected=protected)
     sites = zones = None
+    sources: dict[str, str] = {}  # how the report names the files given
     rules = FieldOptions(fields, {"sites": sites_path, "zones": zones_path})
     if sites_path:
         prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
@@ -73,16 +74,16 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         sites = prepared.gdf
-        sites.attrs["source"] = prepared.source
+        sources["sites"] = prepared.source
     if zones_path:
         prepared = load_layer(zones_path, "cbd_zones", config=config, **rules.kwargs("zones"))
         rules.record("zones", prepared)
         echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         zones = prepared.gdf
-        zones.attrs["source"] = prepared.source
+        sources["zones"] = prepared.source
     rules.check()
-    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by)
+    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by, sources=sources)
     written = (publish_files(target_report_files(result), out_dir, force=force, protected=protected)
                if out_dir else [])
     if as_json:
