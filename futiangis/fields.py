@@ -66,6 +66,8 @@ _UNIT_NAME = {"m2": "m²", "100m_cny": "亿元", "m": "m"}
 
 
 def _unit_family(target: str) -> str | None:
+    if target == S.INVESTMENT_BY_YEAR:  # a table of yearly amounts, 亿元
+        return "100m_cny"
     if target.endswith("_m2"):
         return "m2"
     if target.endswith("_100m_cny"):
@@ -107,6 +109,8 @@ FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
     S.GFA_NEW_M2: (("新增产业用房面积", "新增产业空间", "新增产业用房", "gfa_new"),
                    ("计容建筑面积", "计容面积", "gfa")),
     S.INVESTMENT_100M_CNY: (("投资额", "投资", "总投资", "计划投资", "investment"),),
+    S.INVESTMENT_BY_YEAR: (("年度投资额", "年度投资", "分年度投资", "分年度投资额", "年度投资计划",
+                            "分年投资", "investment by year"),),
     S.INDUSTRIAL_SHARE: (("产业比例", "产业用房比例", "产业占比"),),
     S.USE: (("用途", "功能", "主导功能"),),
     S.ZONE_ID: (("片区", "所属片区", "片区编号"),),
@@ -124,6 +128,23 @@ FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
     LON: (("经度", "lon", "lng", "longitude", "long", "x", "point_x", "x坐标", "东坐标"),),
     LAT: (("纬度", "lat", "latitude", "y", "point_y", "y坐标", "北坐标"),),
 }
+# one column per year: 2015年投资, 2015年度投资额, 2015年计划投资, 2015年完成投资, investment_2015
+# -> investment_2015_100m_cny (the yearly amounts the renewal-investment target counts)
+_YEARLY = re.compile(r"^(?:(?P<y1>(?:19|20)\d\d)\s*年?\s*度?\s*(?:计划|完成|实际|实施)?\s*"
+                     r"(?:投资|投资额|完成投资|投资完成额|计划投资|投资计划)|"
+                     r"(?:investment|invest)\s*(?P<y2>(?:19|20)\d\d)(?:\s*100m cny)?)$")
+_YEARLY_TARGET = re.compile(r"^investment_(?:19|20)\d\d_100m_cny$")
+_YEAR_AMOUNT = re.compile(r"((?:19|20)\d\d)\s*年?\s*度?\s*[:：=]?\s*(-?\d+(?:\.\d+)?)")
+
+
+def yearly_target(column: str) -> str | None:
+    """``investment_<YYYY>_100m_cny`` for a yearly-investment column name, else None."""
+    m = _YEARLY.match(_key(_split_header(column)[0]))
+    if not m:
+        return None
+    return f"investment_{m.group('y1') or m.group('y2')}_100m_cny"
+
+
 # "name"/"NAME": Chinese or English by content
 _GENERIC_NAMES = ("name", "名字", "名称 name")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -326,7 +347,8 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
         if rule.optional and not rule_applies(rule, columns, schema):
             del rules[target]  # not about this file (a command reading several files)
             continue
-        if target not in targets:
+        yearly_ok = S.INVESTMENT_100M_CNY in targets and _YEARLY_TARGET.match(target)
+        if target not in targets and not yearly_ok:
             problems.append(Problem(
                 "unknown_target",
                 f"{rule.origin} {target}={rule.source}: a {schema.kind} layer has no field "
@@ -397,9 +419,11 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
                 factors[target] = (_unit_factor(target, unit, f"column {chosen!r}"), unit, chosen)
             except ConfigError as exc:
                 problems.append(Problem("unknown_unit", str(exc), field=target))
-        elif target == S.INVESTMENT_100M_CNY:
+        elif target in (S.INVESTMENT_100M_CNY, S.INVESTMENT_BY_YEAR):
             notes.append(f"  {chosen} has no unit in its header: read as 亿元; if it is 万元 say "
                          f"--field {target}={chosen}:万元")
+    if S.INVESTMENT_100M_CNY in targets:
+        _map_yearly(columns, used, rules, renames, factors, notes, problems, schema.kind)
 
     if truncated:
         warnings.append(Problem(
@@ -418,10 +442,104 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
         notes.append(f"kept the file's own column {t} as {kept}")
     out = out.rename(columns=renames)
     for target, (factor, unit, col) in factors.items():
-        out[target] = _convert(out[target], factor)
+        if target == S.INVESTMENT_BY_YEAR:
+            out[target], n = _convert_year_tables(out[target], factor)
+        else:
+            out[target] = _convert(out[target], factor)
         family = _unit_family(target)
         notes.append(f"converted {col} from {unit} to {_UNIT_NAME[family or 'm2']} (× {factor:g})")
+    if S.INVESTMENT_BY_YEAR in out.columns and S.INVESTMENT_BY_YEAR not in factors:
+        out[S.INVESTMENT_BY_YEAR], n = _convert_year_tables(out[S.INVESTMENT_BY_YEAR], 1.0)
+        if n:
+            notes.append(f"{S.INVESTMENT_BY_YEAR}: {n} year table(s) written as 2014：3.2；2015：4.1 "
+                         "read as {\"2014\": 3.2, \"2015\": 4.1}")
+    bad = _non_numeric_yearly(out, [t for t in renames.values() if _YEARLY_TARGET.match(t)])
+    if bad:
+        raise LayerValidationError(source, bad)
     return out, notes, warnings
+
+
+def _map_yearly(columns, used, rules, renames, factors, notes, problems, kind) -> None:
+    """Columns of yearly amounts (2015年投资 …) -> ``investment_<YYYY>_100m_cny``, units converted."""
+    found: dict[str, list[str]] = {}
+    for c in columns:
+        if c in used or c in renames:
+            continue
+        target = yearly_target(c)
+        if target is None or target in rules or target in renames.values():
+            continue
+        if str(c) == target:
+            continue  # already the schema's spelling
+        found.setdefault(target, []).append(c)
+    for target, cols in sorted(found.items()):
+        if len(cols) > 1:
+            problems.append(Problem(
+                "ambiguous_field",
+                f"{len(cols)} columns could be {target}: {', '.join(cols)}; choose one with "
+                f"--field {target}=COLUMN (or [fields.{kind}] in futiangis.toml).", field=target))
+            continue
+        col = cols[0]
+        renames[col] = target
+        used.add(col)
+        notes.append(f"mapped {col} → {target} (the year's investment, 亿元)")
+        _base, unit = _split_header(col)
+        if unit is None:
+            notes.append(f"  {col} has no unit in its header: read as 亿元; if it is 万元 say "
+                         f"--field {target}={col}:万元")
+            continue
+        try:
+            factors[target] = (_unit_factor(target, unit, f"column {col!r}"), unit, col)
+        except ConfigError as exc:
+            problems.append(Problem("unknown_unit", str(exc), field=target))
+
+
+def _convert_year_tables(series: pd.Series, factor: float) -> tuple[pd.Series, int]:
+    """``2014：3.2；2015：4.1`` / ``2014年3.2, 2015年4.1`` / JSON -> JSON in 亿元 (× factor).
+
+    Text that holds no year-amount pair is left as is, for the accounting to name it.
+    """
+    import json
+
+    out, changed = [], 0
+    for value in series.to_numpy(dtype=object):
+        if not isinstance(value, str) or not value.strip():
+            out.append(value)
+            continue
+        text = value.strip()
+        pairs = None
+        if text.startswith("{"):
+            try:
+                pairs = [(str(k), float(v)) for k, v in json.loads(text).items()]
+            except (ValueError, TypeError, AttributeError):
+                pairs = None
+        if pairs is None:
+            found = _YEAR_AMOUNT.findall(text)
+            rest = _YEAR_AMOUNT.sub("", text)
+            if not found or re.search(r"\d", rest):
+                out.append(value)  # not a year table: left for validation to name
+                continue
+            pairs = [(y, float(a)) for y, a in found]
+        table = {y: round(a * factor, 12) for y, a in pairs}
+        new = json.dumps(table, ensure_ascii=False)
+        changed += new != text
+        out.append(new)
+    return pd.Series(out, index=series.index, dtype=object), changed
+
+
+def _non_numeric_yearly(frame, targets) -> list[Problem]:
+    problems = []
+    for target in targets:
+        col = frame[target]
+        num = pd.to_numeric(col, errors="coerce")
+        bad = col.notna() & num.isna() & (col.astype("string").str.strip() != "")
+        ids = frame[S.ID].astype(str) if S.ID in frame.columns else pd.Series(
+            [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+        for i in np.flatnonzero(bad.to_numpy(dtype=bool))[:20]:
+            problems.append(Problem(
+                "wrong_type", f"{col.iloc[i]!r} is not an amount (亿元, or the unit given in the "
+                "header or --field); write a number, or leave it empty if unknown.",
+                feature_id=ids.iloc[i], field=target))
+    return problems
 
 
 # ---- values ----------------------------------------------------------------------------------
