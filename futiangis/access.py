@@ -38,6 +38,7 @@ from . import schemas as S
 from .coverage import CoverageResult, compute_coverage
 from .crs import require_projected
 from .errors import CRSError, FutianGISError
+from .jsonutil import jsonable
 from .netsplit import cut_edges, line_prefixes
 from .network import StreetNetwork
 from .validate import feature_labels
@@ -316,29 +317,19 @@ class AccessResult:
         """Plain data for JSON (the CLI contract keys first)."""
         rows = []
         for _, row in self.units.iterrows():
-            rows.append({k: _num(v) for k, v in row.items()})
+            rows.append({k: jsonable(v) for k, v in row.items()})
         return {
             "max_m": self.max_m,
             "reached_length_m": self.reached_length_m,
-            "covered_m2": _num(self.overall["covered_m2"]),
-            "coverage": _num(self.overall["coverage"]),
-            **{k: _num(v) for k, v in self.overall.items() if k not in ("covered_m2", "coverage")},
+            "covered_m2": jsonable(self.overall["covered_m2"]),
+            "coverage": jsonable(self.overall["coverage"]),
+            **{k: jsonable(v) for k, v in self.overall.items() if k not in ("covered_m2", "coverage")},
             "units": rows,
             "gaps": {"count": len(self.gaps),
                      "area_m2": float(self.gaps[S.AREA_M2].sum()) if len(self.gaps) else 0.0},
             "settings": dict(self.settings),
             "notes": list(self.notes),
         }
-
-
-def _num(value: Any) -> Any:
-    if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
 
 
 def compute_access(

@@ -186,11 +186,12 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
     shipped) and ``data/route_gradients.csv``. Atomic writes.
     """
     from .io import write_layer
-    from .report import table_to_csv, write_target_files
+    from .io.reports import write_files
+    from .report import table_to_csv, target_report_files
 
     written: list[Path] = []
     if stats.targets is not None:
-        written += write_target_files(stats.targets, folder / "reports" / "targets")
+        written += write_files(target_report_files(stats.targets), folder / "reports" / "targets")
     data = folder / "data"
     if stats.coverage:
         written.append(write_bytes_atomic(table_to_csv(_coverage_table(layers["units"], stats.coverage)),
@@ -218,11 +219,17 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
 # 3. the maps as data
 # ---------------------------------------------------------------------------------------
 def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], stats: BuildStats, *,
-                lang: str = "zh") -> list[MapSpec]:
-    """One map per registered theme (:mod:`futiangis.render.registry`), in index order."""
+                lang: str = "zh", provenance: Mapping[str, Mapping[str, Any]] | None = None
+                ) -> list[MapSpec]:
+    """One map per registered theme (:mod:`futiangis.render.registry`), in index order.
+
+    ``provenance`` (layer key → provenance record, :func:`layer_provenance`) goes to the
+    pages beside the frames, so popups and legends name each layer's source.
+    """
     specs = []
     for theme in registered_themes():
-        ctx = ThemeContext(theme_settings(config), layers, stats, lang, stats.themes.get(theme.key))
+        ctx = ThemeContext(theme_settings(config), layers, stats, lang, stats.themes.get(theme.key),
+                           provenance or {})
         spec = theme.build(ctx)
         if spec is None:
             stats.notes.append(f"theme {theme.key!r}: its layers are not shipped, no page.")
@@ -261,14 +268,26 @@ def _coverage_by_unit(units: gpd.GeoDataFrame, coverage: Mapping[str, Any], lang
     return table_html(table, tuple(cols), lang=lang)
 
 
-def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str) -> str:
+def layer_provenance(project: Project) -> dict[str, Mapping[str, Any]]:
+    """Layer key of :meth:`Project.build_layers` → its catalogue provenance record
+    (``district`` and ``units`` are the region's layers)."""
+    prov = dict(project.provenance)
+    region = project.config.region
+    for key, kind in (("district", region.district_layer), ("units", region.units_layer)):
+        if kind in prov:
+            prov[key] = prov[kind]
+    return prov
+
+
+def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str,
+                      provenance: Mapping[str, Mapping[str, Any]]) -> str:
     rows = []
     seen: set[int] = set()
     for kind, frame in layers.items():
         if frame is None or id(frame) in seen:
             continue
         seen.add(id(frame))
-        p = frame.attrs.get("provenance", {})
+        p = provenance.get(kind) or {}
         rows.append({"kind": kind, "title": bilingual(p.get("title_zh", ""), p.get("title_en", ""), lang),
                      "n": len(frame), "source": p.get("source", ""), "licence": p.get("licence", ""),
                      "accuracy": f"{p.get('accuracy_class', '')} ±{p.get('accuracy_m', '?')} m"})
@@ -280,13 +299,14 @@ def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str) 
 
 def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
                config: Config, *, lang: str, pages: list[dict], notes: list[str], basemap: Basemap,
-               offline: bool, downloads: Sequence[str] = ()) -> str:
+               offline: bool, downloads: Sequence[str] = (),
+               provenance: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The landing page (Jinja2 template, autoescaped): links to the maps and figures,
     the target and coverage verdicts, downloads, provenance and notes."""
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
-    from .render.themes import _targets_note, coverage_panel_html, targets_table_html
+    from .render.panels import coverage_panel_html, targets_note, targets_table_html
 
     def b(zh: str, en: str) -> str:
         return bilingual(zh, en, lang)
@@ -295,7 +315,7 @@ def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd
     if stats.targets is not None:
         deadlines = {k: str(v) for k, v in (getattr(stats.targets, "deadlines", None) or {}).items()}
         html = targets_table_html(stats.targets.targets, lang=lang, deadlines=deadlines,
-                                  note=_targets_note(stats.targets.targets, lang))
+                                  note=targets_note(stats.targets.targets, lang))
         sections.append({"title": b("目标进度", "Target progress"), "parts": [
             {"html": Markup(html), "note": b("基于示意数据", "Based on illustrative data")
              if getattr(stats.targets, "illustrative", False) else ""}]})
@@ -321,7 +341,7 @@ def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd
         offline=offline, offline_label=b("单文件离线页面", "single-file offline pages"),
         illustrative=illustrative, maps_label=b("地图", "Maps"), cards=cards, sections=sections,
         downloads=list(downloads), downloads_label=b("数据下载", "Downloads"),
-        sources=Markup(_provenance_table(layers, lang)), sources_label=b("数据来源", "Data sources"),
+        sources=Markup(_provenance_table(layers, lang, provenance or {})), sources_label=b("数据来源", "Data sources"),
         notes=notes, notes_label=b("说明", "Notes"),
     )
 
@@ -389,7 +409,8 @@ def build_maps(
     project = Project(config)
     layers, notes = project.build_layers()
     stats = compute_build_stats(project, layers)
-    specs = theme_specs(config, layers, stats, lang=lang)
+    provenance = layer_provenance(project)
+    specs = theme_specs(config, layers, stats, lang=lang, provenance=provenance)
     notes = notes + stats.notes
     if not tianditu_key:
         notes.append("Tianditu (天地图) is not in the basemap switcher: set TIANDITU_KEY to add it.")
@@ -420,7 +441,8 @@ def build_maps(
             write_text_atomic(text, staging / ASSETS_DIR / name)
         downloads = [p.relative_to(staging).as_posix() for p in write_build_data(stats, layers, staging)]
         write_text_atomic(index_html(specs, stats, layers, config, lang=lang, pages=pages, notes=notes,
-                                     basemap=base, offline=offline, downloads=downloads),
+                                     basemap=base, offline=offline, downloads=downloads,
+                                     provenance=provenance),
                           staging / "index.html")
         summary = {"offline": offline, "basemap": base.name, "lang": lang, "pages": pages,
                    "assets": {name: len(text.encode("utf-8")) for name, text in sorted(assets.items())},

@@ -25,6 +25,7 @@ from .checks.crs import check_gcj02, check_location, check_plane_grid, resolve_c
 from .checks.fields import check_fields, check_ids
 from .checks.geometry import check_geometries, nonfinite_rows
 from .errors import LayerValidationError, Problem
+from .labels import row_labels
 from .localgrid import LocalGrid
 from .schemas import LayerSchema
 
@@ -49,7 +50,7 @@ class PreparedLayer:
 
 def feature_labels(gdf: gpd.GeoDataFrame, id_field: str = S.ID) -> pd.Series:
     """Human label per row: the id if present and non-empty, else ``row N`` (1-based)."""
-    rows = pd.Series([f"row {i + 1}" for i in range(len(gdf))], index=gdf.index)
+    rows = row_labels(gdf)
     if id_field in gdf.columns:
         ids = gdf[id_field]
         ok = ids.notna() & (ids.astype(str).str.strip() != "")
