@@ -41,6 +41,7 @@ __all__ = [
     "parse_field_rule",
     "parse_field_rules",
     "coordinate_rules",
+    "rule_applies",
     "map_fields",
     "map_values",
     "derive_year",
@@ -137,6 +138,9 @@ class FieldRule:
     source: str
     unit: str | None = None
     origin: str = "--field"
+    #: applied only where it fits (a command reading several files: the file's kind has
+    #: ``target`` and the file has ``source``); see :func:`rule_applies`
+    optional: bool = False
 
 
 def parse_field_rule(text: str, *, origin: str = "--field") -> FieldRule:
@@ -164,15 +168,29 @@ def parse_field_rule(text: str, *, origin: str = "--field") -> FieldRule:
 
 
 def parse_field_rules(options: Iterable[str] = (), configured: Mapping[str, Any] | None = None,
-                      *, kind: str = "") -> dict[str, FieldRule]:
-    """Rules from ``--field`` options over the config's ``[fields.<kind>]`` table."""
+                      *, kind: str = "", optional: Iterable[str] = ()) -> dict[str, FieldRule]:
+    """Rules from ``--field`` options over the config's ``[fields.<kind>]`` table.
+
+    ``optional`` are ``--field`` texts of a command that reads several files: each applies
+    to this file only if it fits (:func:`rule_applies`); ``options`` are strict (a missing
+    column is an error) and win over ``optional``, which win over the config.
+    """
     rules: dict[str, FieldRule] = {}
     for target, value in (configured or {}).items():
         rules[target] = parse_field_rule(f"{target}={value}", origin=f"[fields.{kind}]")
+    for text in optional:
+        rule = parse_field_rule(text)
+        rules[rule.target] = FieldRule(rule.target, rule.source, rule.unit, rule.origin, optional=True)
     for text in options:
         rule = parse_field_rule(text)
         rules[rule.target] = rule
     return rules
+
+
+def rule_applies(rule: FieldRule, columns: Iterable[str], schema: LayerSchema) -> bool:
+    """True if ``rule`` fits a file: its kind has the target and the file has the column."""
+    targets = {f.name for f in schema.fields} | set(COORDINATE_TARGETS) | {"x", "y"}
+    return rule.target in targets and _find_column(list(columns), rule.source) is not None
 
 
 def _key(name: str) -> str:
@@ -190,7 +208,7 @@ def _refuse_two_pairs(columns: list, rules: Mapping[str, FieldRule]) -> None:
     """lon,lat,LON,LAT (or lon and x): an error naming both pairs, never a silent pick."""
     hits = {}
     for target in COORDINATE_TARGETS:
-        if rules.get(target) or rules.get({"lon": "x", "lat": "y"}[target]):
+        if _coordinate_rule(columns, rules, target):
             return
         hits[target] = [c for c in columns if _key(c) in {_key(a) for a in FIELD_ALIASES[target][0]}]
     lons, lats = hits[LON], hits[LAT]
@@ -217,7 +235,7 @@ def coordinate_rules(columns: Iterable[str], rules: Mapping[str, FieldRule]) -> 
     notes: list[str] = []
     _refuse_two_pairs(columns, rules)
     for target in COORDINATE_TARGETS:
-        rule = rules.get(target) or rules.get({"lon": "x", "lat": "y"}[target])
+        rule = _coordinate_rule(columns, rules, target)
         if rule is not None:
             col = _find_column(columns, rule.source)
             if col is None:
@@ -238,6 +256,13 @@ def coordinate_rules(columns: Iterable[str], rules: Mapping[str, FieldRule]) -> 
         if hits and _key(hits[0]) != target:
             notes.append(f"mapped {hits[0]} → {target}")
     return found[LON], found[LAT], notes
+
+
+def _coordinate_rule(columns: list, rules: Mapping[str, FieldRule], target: str) -> FieldRule | None:
+    rule = rules.get(target) or rules.get({"lon": "x", "lat": "y"}[target])
+    if rule is not None and rule.optional and _find_column(columns, rule.source) is None:
+        return None  # a --field of a multi-file command that is not about this table
+    return rule
 
 
 def _find_column(columns: list, name: str):
@@ -295,9 +320,12 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
     factors: dict[str, tuple[float, str, str]] = {}
     used: set[str] = set()
 
-    for target, rule in rules.items():
+    for target, rule in list(rules.items()):
         if target in COORDINATE_TARGETS or target in ("x", "y"):
             continue  # handled by the point-table reader
+        if rule.optional and not rule_applies(rule, columns, schema):
+            del rules[target]  # not about this file (a command reading several files)
+            continue
         if target not in targets:
             problems.append(Problem(
                 "unknown_target",

@@ -16,7 +16,7 @@ from .config import Config
 from .crs import parse_source_crs
 from .encodings import mojibake_problems
 from .errors import LayerReadError, LayerValidationError, Problem
-from .fields import derive_year, fill_names, map_fields, map_values, parse_field_rules
+from .fields import derive_year, fill_names, map_fields, map_values, parse_field_rules, rule_applies
 from .io import (
     TABLE_SUFFIXES,
     RasterData,
@@ -77,6 +77,7 @@ def load_layer(
     district_wgs84: gpd.GeoDataFrame | None = None,
     fields: Sequence[str] = (),
     sheet: str | None = None,
+    optional_fields: Sequence[str] = (),
 ) -> PreparedLayer:
     """Read, validate and reproject a user's layer file.
 
@@ -100,6 +101,10 @@ def load_layer(
         (:mod:`futiangis.fields`). Every mapping applied is in ``PreparedLayer.notes``.
     sheet : str, optional
         Sheet of an Excel workbook.
+    optional_fields : sequence of str
+        ``--field`` mappings of a command that reads several files: each is applied only if
+        this file's kind has the target field and the file has the column (a point table's
+        ``lon``/``lat`` likewise); those applied are listed in ``PreparedLayer.fields_applied``.
 
     Raises
     ------
@@ -109,8 +114,10 @@ def load_layer(
     config = config or Config()
     schema = get_schema(kind)
     parsed_crs = parse_source_crs(source_crs, local_grids=config.crs.local)
-    rules = parse_field_rules(fields, ((config.extra.get("fields") or {}).get(kind) or {}), kind=kind)
+    rules = parse_field_rules(fields, ((config.extra.get("fields") or {}).get(kind) or {}), kind=kind,
+                              optional=optional_fields)
     raw = read_vector(path, layer=layer, encoding=encoding, sheet=sheet, rules=rules)
+    applied = _optional_rules_applied(raw, schema, rules, optional_fields)
     notes = list(raw.attrs.get("read_notes", []))
     source = str(path) + (f" (layer {layer})" if layer else "")
     # the mojibake check runs on every read, whatever declared the encoding (no .cpg, a
@@ -151,7 +158,27 @@ def load_layer(
         extra_problems=extra,
     )
     prepared.notes[:0] = notes
+    prepared.fields_applied = applied
     return prepared
+
+
+def _optional_rules_applied(raw: gpd.GeoDataFrame, schema, rules, texts: Sequence[str]) -> list[str]:
+    """Which optional ``--field`` texts fit this file (before the columns are renamed)."""
+    from .fields import parse_field_rule
+
+    used_xy = raw.attrs.get("coordinate_columns") or ()
+    columns = [c for c in raw.columns if c != raw.geometry.name]
+    out = []
+    for text in texts:
+        rule = rules.get(parse_field_rule(text).target)
+        if rule is None or not rule.optional:
+            continue  # overridden by a strict rule for this file
+        if rule.target in ("lon", "lat", "x", "y"):
+            if any(str(c).strip().casefold() == rule.source.strip().casefold() for c in used_xy):
+                out.append(text)
+        elif rule_applies(rule, columns, schema):
+            out.append(text)
+    return out
 
 
 def load_shipped_layer(kind: str, *, config: Config) -> gpd.GeoDataFrame:

@@ -183,8 +183,9 @@ _SCHEMAS = [
     LayerSchema(
         "charging_stations",
         POINTS,
-        _common() + (FieldSpec(PILES, "int", required=False, nullable=True, minimum=0,
-                               description="number of charging piles"),
+        # status/year optional: coverage's current/planned scenarios use a status when given
+        _common(year=True, status=True) + (FieldSpec(PILES, "int", required=False, nullable=True, minimum=0,
+                                                     description="number of charging piles"),
                      FieldSpec(OUTSIDE_DISTRICT, "bool", required=False, nullable=True,
                                description="station beyond the district boundary (serves land inside)")),
         description="public EV charging stations",

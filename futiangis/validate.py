@@ -40,6 +40,8 @@ class PreparedLayer:
     source_crs: str = ""
     # what was mapped or converted on the way in ("mapped 名称 → name_zh"), to be printed
     notes: list[str] = field(default_factory=list)
+    # the optional --field rules (TARGET=SOURCE[:UNIT] as given) that fitted this file
+    fields_applied: list[str] = field(default_factory=list)
 
 
 def feature_labels(gdf: gpd.GeoDataFrame, id_field: str = S.ID) -> pd.Series:

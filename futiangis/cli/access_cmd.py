@@ -9,6 +9,7 @@ import click
 from .. import schemas as S
 from ..coverage import SCENARIOS
 from ..errors import FutianGISError
+from ..escape import escape_terminal
 from ..io import read_catalog, write_layer
 from ..io.outputs import check_outputs_are_not_inputs
 from ..lifecircle import (
@@ -21,11 +22,13 @@ from ..lifecircle import (
 )
 from ..load import load_layer, load_raster
 from .context import get_config
-from .options import echo_problems, json_option
+from .options import FieldOptions, echo_notes, echo_problems, json_option, multi_field_option
 
 
-def _load(path, kind, config, **kwargs):
-    prepared = load_layer(path, kind, config=config, **kwargs)
+def _load(path, kind, config, name, rules: FieldOptions, **kwargs):
+    prepared = load_layer(path, kind, config=config, **rules.kwargs(name), **kwargs)
+    rules.record(name, prepared)
+    echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
 
@@ -88,12 +91,13 @@ def _pct(value) -> str:
 @click.option("--reached", "reached_out", type=click.Path(dir_okay=False), default=None,
               help="Write the reached network (all distances, column max_m) to .gpkg or .geojson.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --gaps/--reached output.")
+@multi_field_option
 @json_option
 @click.pass_context
 def command(ctx, theme, network_path, network_layer, network_crs, facilities_path, source_crs,
             encoding, max_m, trim_m, units_path, snap_m, max_snap_m, grade_field, impedance_field,
             impedance, barriers_path, crossings_path, residential_path, population_path, scenario,
-            gaps_out, reached_out, overwrite, as_json) -> None:
+            gaps_out, reached_out, overwrite, fields, as_json) -> None:
     """Share of each unit within D metres ALONG THE STREETS of a THEME facility.
 
     THEME is parks, charging, bike, metro, or lifecircle (every theme at the 5/10/15-minute
@@ -113,33 +117,38 @@ def command(ctx, theme, network_path, network_layer, network_crs, facilities_pat
     if outputs:
         check_outputs_are_not_inputs(outputs, inputs)
     settings = access_settings(config)
+    rules = FieldOptions(fields, {"network": network_path, "facilities": facilities_path,
+                                  "units": units_path, "barriers": barriers_path,
+                                  "crossings": crossings_path, "residential": residential_path})
     network = None
     if network_path or barriers_path or snap_m is not None or grade_field or impedance_field:
         if network_path:
-            lines = _load(network_path, "network", config, layer=network_layer,
+            lines = _load(network_path, "network", config, "network", rules, layer=network_layer,
                           source_crs=network_crs)
             label = f"user network {network_path}"
         else:
             from ..load import load_shipped_layer
             lines = load_shipped_layer(settings.network_layer, config=config)
             label = f"{settings.network_layer}: {lines.attrs['provenance'].get('title_en', '')}"
-        barriers = _load(barriers_path, "generic", config) if barriers_path else None
-        crossings = _load(crossings_path, "generic", config) if crossings_path else None
+        barriers = _load(barriers_path, "generic", config, "barriers", rules) if barriers_path else None
+        crossings = _load(crossings_path, "generic", config, "crossings", rules) if crossings_path else None
         network = network_from_lines(lines, settings, label=label, barriers=barriers,
                                      crossings=crossings, snap_m=snap_m, grade_field=grade_field,
                                      impedance_field=impedance_field, impedance=impedance)
-    units = _load(units_path, "units", config) if units_path else None
-    residential = _load(residential_path, "generic", config) if residential_path else None
+    units = _load(units_path, "units", config, "units", rules) if units_path else None
+    residential = _load(residential_path, "generic", config, "residential", rules) if residential_path else None
     population = load_raster(population_path, config=config) if population_path else None
     if theme == "lifecircle":
+        rules.check()
         lc = run_lifecircle(config, network=network, units=units, trim_m=trim_m)
         if as_json:
             click.echo(json.dumps(lc.to_dict(), ensure_ascii=False, indent=2))
         else:
             _echo_lifecircle(lc)
         return
-    facilities = (_load(facilities_path, THEME_LAYER[theme], config, source_crs=source_crs,
-                        encoding=encoding) if facilities_path else None)
+    facilities = (_load(facilities_path, THEME_LAYER[theme], config, "facilities", rules,
+                        source_crs=source_crs, encoding=encoding) if facilities_path else None)
+    rules.check()
     run = run_access(theme, config, network=network, facilities=facilities, units=units,
                      max_m=max_m, trim_m=trim_m, max_snap_m=max_snap_m, scenario=scenario,
                      residential=residential, population=population, settings=settings)
@@ -167,7 +176,7 @@ def command(ctx, theme, network_path, network_layer, network_crs, facilities_pat
 def _echo_run(run, out) -> None:
     s = out[0]["settings"]
     c = s["network_connectivity"]
-    click.echo(f"Network access: {run.theme}; network {s['network_label'] or 'user network'} "
+    click.echo(f"Network access: {run.theme}; network {escape_terminal(s['network_label'] or 'user network')} "
                f"({c['length_m'] / 1000:,.1f} km, {c['components']} components, "
                f"{c['outside_largest_share'] * 100:.1f} % outside the largest)")
     click.echo(f"Facilities: {s['count']} ({s['on_network']} on network, {s['off_network']} "
@@ -175,9 +184,9 @@ def _echo_run(run, out) -> None:
                f"{'n/a' if s['snap_m_median'] is None else format(s['snap_m_median'], '.0f') + ' m'}, "
                f"{'counted as walked' if s['count_snap_distance'] else 'not counted'}); "
                f"trim {s['trim_m']:g} m; {s['crs']}")
-    click.echo(f"Standard: {run.standard}")
+    click.echo(f"Standard: {escape_terminal(run.standard)}")
     for note in run.notes:
-        click.echo(f"Note: {note}")
+        click.echo(f"Note: {escape_terminal(note)}")
     click.echo(f"\n{'max_m':>7}{'reached km':>12}{'network':>9}{'circle':>9}{'ratio':>7}")
     for d in out:
         click.echo(f"{d['max_m']:>7g}{d['reached_length_m'] / 1000:>12,.2f}{_pct(d['coverage']):>9}"
@@ -187,22 +196,22 @@ def _echo_run(run, out) -> None:
     click.echo(f"{'unit':<14}{'network':>9}{'circle':>9}{'ratio':>7}{'reached km':>12}")
     rows = sorted(last["units"], key=lambda r: (r["ratio"] if r["ratio"] is not None else -1))
     for r in rows:
-        click.echo(f"{r['id']!s:<14}{_pct(r['coverage']):>9}{_pct(r['straight_coverage']):>9}"
+        click.echo(f"{escape_terminal(r['id']):<14}{_pct(r['coverage']):>9}{_pct(r['straight_coverage']):>9}"
                    f"{(r['ratio'] if r['ratio'] is not None else float('nan')):>7.2f}"
                    f"{r['reached_length_m'] / 1000:>12,.2f}")
 
 
 def _echo_lifecircle(lc) -> None:
-    click.echo(f"Life circles: {lc.standard}")
+    click.echo(f"Life circles: {escape_terminal(lc.standard)}")
     for note in lc.notes:
-        click.echo(f"Note: {note}")
+        click.echo(f"Note: {escape_terminal(note)}")
     head = "".join(f"{f'{c.minutes} min ({c.distance_m:g} m)':>26}" for c in lc.circles)
     for title, frame in (("per unit", lc.units), ("per 街道 subdistrict", lc.subdistricts)):
         if frame is None:
             continue
         click.echo(f"\nthemes reached ({title}; ≥ {lc.reach_share * 100:.0f} % of land):")
-        width = max(14, *(len(str(i)) + 2 for i in frame[S.ID]))
+        width = max(14, *(len(escape_terminal(i)) + 2 for i in frame[S.ID]))
         click.echo(f"{'':<{width}}{head}")
         for _, r in frame.iterrows():
-            cells = "".join(f"{(r[f'reached_{c.minutes}min'] or '—'):>26}" for c in lc.circles)
-            click.echo(f"{r[S.ID]!s:<{width}}{cells}")
+            cells = "".join(f"{escape_terminal(r[f'reached_{c.minutes}min'] or '—'):>26}" for c in lc.circles)
+            click.echo(f"{escape_terminal(r[S.ID]):<{width}}{cells}")

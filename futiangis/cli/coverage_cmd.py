@@ -16,13 +16,14 @@ from ..load import load_layer, load_raster
 from ..project import run_coverage
 from ..zonal import check_population_raster
 from .context import get_config
-from .options import echo_notes, echo_problems, field_option, json_option, layer_option, sheet_option
+from .options import FieldOptions, echo_notes, echo_problems, json_option, layer_option, multi_field_option, sheet_option
 
 _KIND = S.THEME_LAYER
 
 
-def _load(path, kind, config, **kwargs):
-    prepared = load_layer(path, kind, config=config, **kwargs)
+def _load(path, kind, config, name, rules: FieldOptions, **kwargs):
+    prepared = load_layer(path, kind, config=config, **rules.kwargs(name), **kwargs)
+    rules.record(name, prepared)
     echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     return prepared.gdf
@@ -82,7 +83,7 @@ def _pct(value) -> str:
               help="Replace the --gaps layer (or GeoJSON file) if it already exists.")
 @layer_option
 @sheet_option
-@field_option
+@multi_field_option
 @json_option
 @click.pass_context
 def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encoding,
@@ -99,12 +100,15 @@ def command(ctx, theme, radius_m, units_path, facilities_path, source_crs, encod
                                       residential_path, config.path) if p]
         inputs += [(info.path, None) for info in _shipped(config)]
         check_outputs_are_not_inputs([(gaps_out, f"{theme}_gaps")], inputs)
-    units = _load(units_path, "units", config) if units_path else None
-    facilities = (_load(facilities_path, _KIND[theme], config, source_crs=source_crs,
-                        encoding=encoding, layer=layer, sheet=sheet, fields=fields)
+    rules = FieldOptions(fields, {"units": units_path, "facilities": facilities_path,
+                                  "residential": residential_path, "water": water_path})
+    units = _load(units_path, "units", config, "units", rules) if units_path else None
+    facilities = (_load(facilities_path, _KIND[theme], config, "facilities", rules,
+                        source_crs=source_crs, encoding=encoding, layer=layer, sheet=sheet)
                   if facilities_path else None)
-    residential = _load(residential_path, "generic", config) if residential_path else None
-    water = _load(water_path, "generic", config) if water_path else None
+    residential = _load(residential_path, "generic", config, "residential", rules) if residential_path else None
+    water = _load(water_path, "generic", config, "water", rules) if water_path else None
+    rules.check()
     population = (check_population_raster(load_raster(population_path, config=config), nodata=nodata)
                   if population_path else None)
     kwargs = dict(units=units, facilities=facilities, radius_m=radius_m,

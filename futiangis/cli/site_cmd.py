@@ -8,15 +8,17 @@ import click
 
 from ..schemas import THEME_LAYER as _KIND
 from .context import get_config
-from .options import echo_problems, json_option
+from .options import FieldOptions, echo_notes, echo_problems, json_option, multi_field_option
 
 _RASTER = (".tif", ".tiff")
 
 
-def _load(path, kind, config, **kwargs):
+def _load(path, kind, config, name, rules: FieldOptions, **kwargs):
     from ..load import load_layer
 
-    prepared = load_layer(path, kind, config=config, **kwargs)
+    prepared = load_layer(path, kind, config=config, **rules.kwargs(name), **kwargs)
+    rules.record(name, prepared)
+    echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
     gdf = prepared.gdf
     gdf.attrs["source"] = str(path)
@@ -66,12 +68,13 @@ def _load(path, kind, config, **kwargs):
 @click.option("--force", is_flag=True,
               help="Replace an --out folder holding files futiangis did not write (never the "
                    "layers folder, the config's folder or a parent of either).")
+@multi_field_option
 @json_option
 @click.pass_context
 def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_existing, demand_path,
             weight, residential_path, population_path, radius_m, capacity, capacity_field,
             spacing_m, cell_m, time_limit_s, source_crs, encoding, out_dir, force,
-            as_json) -> None:
+            fields, as_json) -> None:
     """Choose new THEME sites: --add N covering the most demand within the radius, or the
     fewest reaching --min-cover P. Existing facilities are kept and their coverage counted
     first; solved exactly (MILP, CBC) with the greedy answer and its gap beside it.
@@ -103,8 +106,12 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
         check_outputs_are_not_inputs([], inputs, folders=[out_dir])
         check_output_dir(out_dir, force=force, protected=protected)
     opts = {"source_crs": source_crs, "encoding": encoding}
-    candidates = _load(candidates_path, "generic", config, **opts) if candidates_path else None
-    existing = _load(existing_path, _KIND[theme], config, **opts) if existing_path else None
+    vector_demand = demand_path if demand_path and Path(demand_path).suffix.lower() not in _RASTER else None
+    rules = FieldOptions(fields, {"candidates": candidates_path, "existing": existing_path,
+                                  "demand": vector_demand, "residential": residential_path})
+    candidates = (_load(candidates_path, "generic", config, "candidates", rules, **opts)
+                  if candidates_path else None)
+    existing = _load(existing_path, _KIND[theme], config, "existing", rules, **opts) if existing_path else None
     demand, demand_kind = None, None
     raster_path = population_path or (
         demand_path if demand_path and Path(demand_path).suffix.lower() in _RASTER else None)
@@ -113,9 +120,10 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
             raise click.UsageError("--weight applies to vector demand, not to a raster.")
         demand = load_raster(raster_path, config=config)
     elif demand_path:
-        demand = _load(demand_path, "generic", config, **opts)
+        demand = _load(demand_path, "generic", config, "demand", rules, **opts)
     elif residential_path:
-        demand, demand_kind = _load(residential_path, "generic", config, **opts), "residential"
+        demand, demand_kind = _load(residential_path, "generic", config, "residential", rules, **opts), "residential"
+    rules.check()
     result = run_siting(theme, config, add=add, min_cover=min_cover, candidates=candidates,
                         existing=existing, no_existing=no_existing, demand=demand,
                         demand_kind=demand_kind, weight=weight, radius_m=radius_m,
@@ -151,11 +159,11 @@ def _pct(v) -> str:
 
 def _echo_text(out: dict, result) -> None:
     s = out["settings"]
-    unit = out["demand_unit"]
+    unit = _t(out["demand_unit"])
     click.echo(f"Siting: {out['theme']}, radius {s['radius_m']:g} m ({s['distance']}); "
                f"demand: {out['demand_kind']} ({_t(s['demand_source'])}); candidates: "
-               f"{out['candidates']} ({s['candidates']}); existing: {out['existing_facilities']} "
-               f"({s['existing']})")
+               f"{out['candidates']} ({_t(s['candidates'])}); existing: {out['existing_facilities']} "
+               f"({_t(s['existing'])})")
     click.echo(f"Covered demand: before {out['covered_demand_before']:,.0f} {unit} "
                f"({_pct(out['share_before'])}) -> after {out['covered_demand']:,.0f} {unit} "
                f"({_pct(out['share_after'])}) of {out['total_demand']:,.0f} {unit}; "
@@ -167,11 +175,11 @@ def _echo_text(out: dict, result) -> None:
         click.echo(f"\n{'rank':>4}  {'id':<18}{'adds ' + unit:>14}{'share':>8}  "
                    f"{'WGS84 lon, lat':<24}{'GCJ-02 lon, lat':<24}unit / 街道")
     for site in out["sites"]:
-        where = " / ".join(str(v) for v in (site.get("unit_id"), site.get("subdistrict_zh")) if v)
-        click.echo(f"{site['rank']:>4}  {site['id']!s:<18}{site['marginal_demand']:>14,.0f}"
+        where = _t(" / ".join(str(v) for v in (site.get("unit_id"), site.get("subdistrict_zh")) if v))
+        click.echo(f"{site['rank']:>4}  {_t(site['id']):<18}{site['marginal_demand']:>14,.0f}"
                    f"{_pct(site['share_cum']):>8}  {site['lon_wgs84']:.6f}, {site['lat_wgs84']:.6f}"
                    f"    {site['lon_gcj02']:.6f}, {site['lat_gcj02']:.6f}    {where}")
     for note in out["notes"]:
-        click.echo(f"Note: {note}")
+        click.echo(f"Note: {_t(note)}")
     if out.get("outputs"):
-        click.echo("Wrote: " + ", ".join(out["outputs"]))
+        click.echo("Wrote: " + ", ".join(_t(p) for p in out["outputs"]))

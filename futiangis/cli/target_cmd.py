@@ -14,7 +14,7 @@ from ..project import run_target_accounting
 from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
 from ..targets import parse_as_of
 from .context import get_config
-from .options import echo_notes, echo_problems, encoding_option, field_option, json_option, layer_option, sheet_option, source_crs_option
+from .options import FieldOptions, echo_notes, echo_problems, encoding_option, json_option, layer_option, multi_field_option, sheet_option, source_crs_option
 
 
 def _as_of(ctx, param, value):
@@ -45,7 +45,7 @@ def _as_of(ctx, param, value):
 @encoding_option
 @layer_option
 @sheet_option
-@field_option
+@multi_field_option
 @json_option
 @click.pass_context
 def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, encoding, layer, sheet,
@@ -63,18 +63,24 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         check_outputs_are_not_inputs([], inputs, folders=[out_dir])
         check_output_dir(out_dir, force=force, protected=protected)
     sites = zones = None
+    rules = FieldOptions(fields, {"sites": sites_path, "zones": zones_path})
     if sites_path:
         prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
-                              source_crs=source_crs, encoding=encoding, sheet=sheet, fields=fields)
+                              source_crs=source_crs, encoding=encoding, sheet=sheet,
+                              **rules.kwargs("sites"))
+        rules.record("sites", prepared)
         echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         sites = prepared.gdf
         sites.attrs["source"] = prepared.source
     if zones_path:
-        prepared = load_layer(zones_path, "cbd_zones", config=config)
+        prepared = load_layer(zones_path, "cbd_zones", config=config, **rules.kwargs("zones"))
+        rules.record("zones", prepared)
+        echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         zones = prepared.gdf
         zones.attrs["source"] = prepared.source
+    rules.check()
     result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by)
     written = write_target_report(result, out_dir, force=force, protected=protected) if out_dir else []
     if as_json:

@@ -72,6 +72,7 @@ def points_from_table(frame: pd.DataFrame, path: Path,
     attrs = attrs.apply(lambda s: s.replace("", np.nan))
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.points_from_xy(lon.astype(float), lat.astype(float)), crs=None)
     gdf.attrs["read_notes"] = notes
+    gdf.attrs["coordinate_columns"] = (str(lon_col), str(lat_col))
     return gdf
 
 
