@@ -74,9 +74,11 @@ def _length_in_pieces(lines: np.ndarray, owner: np.ndarray, pieces: np.ndarray, 
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class AccessResult:
     """Network reach and coverage at one distance, beside the straight-line circles.
+
+    Frozen; ``reached`` and ``units`` are the result's own frames (copy before editing).
 
     ``units`` has, per unit: ``id``, ``covered_m2``, ``total_m2``, ``coverage`` (network
     service area), ``straight_covered_m2``, ``straight_coverage`` (circles of radius
@@ -93,7 +95,7 @@ class AccessResult:
     units: pd.DataFrame
     overall: dict
     settings: dict = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     ceiling_cov: CoverageResult | None = None
 
     @property

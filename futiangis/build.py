@@ -39,7 +39,7 @@ from .lifecircle import compute_lifecircle_page
 from .project import THEME_LAYERS, Project, load_build_layers
 from .render.basemaps import DEFAULT_BASEMAP, get_basemap
 from .render.model import MapSpec
-from .render.registry import ThemeContext, registered_themes
+from .render.registry import ThemeContext, ThemeSettings, registered_themes
 from .siting_run import compute_siting_page
 
 __all__ = [
@@ -163,10 +163,16 @@ def compute_build_stats(config: Config | Project,
         stats.gradients = result.routes
         stats.notes.extend(result.notes)
     for page in registered_themes():
-        compute = page.compute or SHELL_COMPUTE.get(page.key)
-        if compute is not None:
-            stats.themes[page.key] = compute(config, layers)
+        if page.compute is not None:  # render's own step: typed settings, never the Config
+            stats.themes[page.key] = page.compute(theme_settings(config), layers)
+        elif page.key in SHELL_COMPUTE:
+            stats.themes[page.key] = SHELL_COMPUTE[page.key](config, layers)
     return stats
+
+
+def theme_settings(config: Config) -> ThemeSettings:
+    """The sections of the config the theme pages read (render sees no Config)."""
+    return ThemeSettings(coverage=config.coverage, terrain=config.terrain, targets=config.targets)
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,7 +183,7 @@ def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], s
     """One map per registered theme (:mod:`futiangis.render.registry`), in index order."""
     specs = []
     for theme in registered_themes():
-        ctx = ThemeContext(config, layers, stats, lang, stats.themes.get(theme.key))
+        ctx = ThemeContext(theme_settings(config), layers, stats, lang, stats.themes.get(theme.key))
         spec = theme.build(ctx)
         if spec is None:
             stats.notes.append(f"theme {theme.key!r}: its layers are not shipped, no page.")

@@ -18,7 +18,7 @@ covers at least ``reach_share`` (default 50 %) of the unit's land.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -183,17 +183,17 @@ def project_land_mask(config: Config):
     return Project(config)._land_mask(None, None)  # the one definition of the land mask
 
 
-@dataclass
+@dataclass(frozen=True)
 class AccessRun:
-    """Network access of one theme at several distances."""
+    """Network access of one theme at several distances (frozen)."""
 
     theme: str
-    results: list[AccessResult]
+    results: tuple[AccessResult, ...]
     snapped: SnappedFacilities
     connectivity: dict
     standard: str
     illustrative: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     def to_list(self) -> list[dict]:
         """The JSON of ``futiangis access THEME --json``: one dict per distance."""
@@ -271,13 +271,16 @@ def run_access(
                      "official data.")
     if theme == "metro":
         notes.append("Metro stations: Baidu POI 2015, partial (Lines 1–5 era), reference only.")
-    return AccessRun(theme, results, snapped, report_connectivity(snapped.network),
-                     settings.standard, illustrative, notes)
+    return AccessRun(theme, tuple(results), snapped, report_connectivity(snapped.network),
+                     settings.standard, illustrative, tuple(notes))
 
 
-@dataclass
+@dataclass(frozen=True)
 class LifeCircleResult:
-    """Which themes each life circle reaches, per unit and per 街道 (subdistrict)."""
+    """Which themes each life circle reaches, per unit and per 街道 (subdistrict).
+
+    Frozen; ``units`` and ``subdistricts`` are the result's own tables.
+    """
 
     circles: tuple[Circle, ...]
     themes: tuple[str, ...]
@@ -286,7 +289,7 @@ class LifeCircleResult:
     subdistricts: pd.DataFrame | None
     reach_share: float
     standard: str
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     network: StreetNetwork | None = None
 
     def to_dict(self) -> dict:
@@ -378,7 +381,8 @@ def run_lifecircle(
         circles=settings.circles, themes=settings.themes, runs=runs,
         units=_circle_table(runs, settings.circles, settings.reach_share),
         subdistricts=_circle_table(sub_runs, settings.circles, settings.reach_share) if sub_runs else None,
-        reach_share=settings.reach_share, standard=settings.standard, notes=notes, network=network)
+        reach_share=settings.reach_share, standard=settings.standard, notes=tuple(notes),
+        network=network)
 
 
 def compute_lifecircle_page(config: Any, layers: Mapping[str, Any]) -> Any:

@@ -31,9 +31,9 @@ class AccessInputError(FutianGISError, ValueError):
     """Facilities, distances or the trim cannot be used for a network analysis."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class SnappedFacilities:
-    """Facilities joined to the network.
+    """Facilities joined to the network (frozen; ``table`` is its own frame).
 
     Attributes
     ----------

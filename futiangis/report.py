@@ -13,7 +13,7 @@ import html
 import io as _stdio
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +91,7 @@ def _notes(result: TargetResult) -> list[str]:
 # ---------------------------------------------------------------------------------------
 # tables
 # ---------------------------------------------------------------------------------------
-def _warnings_frame(problems: list[Problem]) -> pd.DataFrame:
+def _warnings_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"severity": p.severity, "code": p.code, "feature_id": p.feature_id, "field": p.field,
           "message": p.message} for p in problems],

@@ -72,9 +72,9 @@ class SitingProblem:
         return float(self.weight[reach].sum())
 
 
-@dataclass
+@dataclass(frozen=True)
 class SitingSolution:
-    """Chosen candidate indices (rank order) and the demand they bring."""
+    """Chosen candidate indices (rank order) and the demand they bring (frozen)."""
 
     selected: list[int]
     covered_demand: float

@@ -5,6 +5,7 @@ reductions are in :mod:`futiangis.siting_model`.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -242,11 +243,8 @@ def solve_min_sites(
                               seconds=time.perf_counter() - t0)
     k = len(_picked(red, y))
     sol = solve_max_cover(problem, k, time_limit_s=time_limit_s, threads=threads)
-    if status == "time_limit":
-        sol.status = "time_limit"
-    sol.seconds = time.perf_counter() - t0
-    sol.info["min_sites"] = k
-    return sol
+    return dataclasses.replace(sol, status="time_limit" if status == "time_limit" else sol.status,
+                               seconds=time.perf_counter() - t0, info={**sol.info, "min_sites": k})
 
 
 # ---------------------------------------------------------------------------------------
@@ -301,7 +299,7 @@ def greedy_min_sites(problem: SitingProblem, share: float) -> SitingSolution:
     chosen = _greedy(problem, lambda k, got: got >= need)
     sol = _greedy_solution(problem, chosen, t0)
     if sol.covered_demand < need:
-        sol.status = "infeasible"
+        sol = dataclasses.replace(sol, status="infeasible")
     return sol
 
 

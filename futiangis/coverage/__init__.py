@@ -45,7 +45,7 @@ from .result import (
     CoverageResult,
     verdict_of,
 )
-from .themes import SCENARIOS, THEMES, add_unit_verdicts, select_scenario
+from .themes import SCENARIOS, THEMES, select_scenario, with_unit_verdicts
 
 __all__ = [
     "THEMES",
@@ -57,7 +57,7 @@ __all__ = [
     "park_radii",
     "park_exclusions",
     "verdict_of",
-    "add_unit_verdicts",
+    "with_unit_verdicts",
     "select_scenario",
     # column names of the results
     "COVERAGE", "COVERED_M2", "GAP_ID", "POPULATION", "POPULATION_COVERAGE", "POPULATION_COVERED",

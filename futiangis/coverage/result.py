@@ -1,7 +1,7 @@
 """The result of a coverage analysis and the verdict it states."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -31,9 +31,13 @@ class CoverageInputError(FutianGISError, ValueError):
     """Facilities, radii or units cannot be used for a coverage analysis."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class CoverageResult:
     """Coverage of units (and the district) by facility service areas.
+
+    Frozen: a field cannot be reassigned (``dataclasses.replace`` makes a changed copy).
+    The tables (``units``, ``gaps``, ``excluded``) are the result's own frames, built by the
+    analysis and shared with no input: copy one before editing it, or the result changes.
 
     Attributes
     ----------
@@ -59,6 +63,8 @@ class CoverageResult:
     has_status : bool
         True when the facility layer has a ``status`` column, so the ``current`` and
         ``planned`` scenarios can differ.
+    notes : tuple of str
+        What a reader of the figure needs to know (scenario, land mask, illustrative data).
     """
 
     overall: dict
@@ -76,7 +82,7 @@ class CoverageResult:
     crs: str = "EPSG:4547"
     illustrative: bool = False
     has_status: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     @cached_property
     def service_area(self) -> BaseGeometry:

@@ -6,13 +6,15 @@ calls :func:`~futiangis.coverage.compute.compute_coverage`; nothing here sees a 
 """
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 
 from .. import schemas as S
 from ..errors import ConfigError
 from .result import COVERAGE, CoverageResult, verdict_of
 
-__all__ = ["THEMES", "SCENARIOS", "select_scenario", "add_unit_verdicts"]
+__all__ = ["THEMES", "SCENARIOS", "select_scenario", "with_unit_verdicts"]
 
 THEMES = ("parks", "charging", "bike")
 #: ``current``: only facilities whose status is ``completed`` (built) count;
@@ -37,9 +39,13 @@ def select_scenario(facilities: gpd.GeoDataFrame, scenario: str) -> tuple[gpd.Ge
     return built, f"only status 'completed' counts ({len(built)} of {len(facilities)})"
 
 
-def add_unit_verdicts(result: CoverageResult) -> None:
-    """Every unit row says 达标/未达标 and by how many percentage points."""
+def with_unit_verdicts(result: CoverageResult) -> CoverageResult:
+    """A copy of ``result`` whose unit rows say 达标/未达标 and by how many percentage points.
+
+    The verdict uses the result's ``threshold`` and ``deadline``; ``result`` is unchanged.
+    """
     v = [verdict_of(c, result.threshold, result.deadline) for c in result.units[COVERAGE]]
-    result.units["verdict"] = [x["verdict"] for x in v]
-    result.units["verdict_zh"] = [x["verdict_zh"] for x in v]
-    result.units["margin_pp"] = [x["margin_pp"] for x in v]
+    units = result.units.assign(verdict=[x["verdict"] for x in v],
+                                verdict_zh=[x["verdict_zh"] for x in v],
+                                margin_pp=[x["margin_pp"] for x in v])
+    return dataclasses.replace(result, units=units)

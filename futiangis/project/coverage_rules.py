@@ -5,6 +5,7 @@ GeoDataFrames and typed settings to the pure :mod:`futiangis.coverage`.
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,11 +74,11 @@ class CoverageRules:
         import pandas as pd
 
         from ..coverage import (
-            add_unit_verdicts,
             compute_coverage,
             park_exclusions,
             park_radii,
             select_scenario,
+            with_unit_verdicts,
         )
 
         settings = self.config.coverage.theme(theme)
@@ -140,40 +141,36 @@ class CoverageRules:
             land=land,
             scope=scope,
         )
-        result.clause = settings.clause
-        result.deadline = settings.deadline or None
-        result.rule = rule_text
-        result.excluded = excluded
-        for n in (land_note, scope_note):
-            if n:
-                result.notes.append(n)
+        notes = [n for n in (land_note, scope_note) if n]
         if excluded is not None and len(excluded):
-            result.notes.append("Not counted: " + "; ".join(
+            notes.append("Not counted: " + "; ".join(
                 f"{r.id} ({r.reason})" for r in excluded.itertuples()))
         if S.OUTSIDE_DISTRICT in counted.columns:
             n_out = int(counted[S.OUTSIDE_DISTRICT].fillna(False).astype(bool).sum())
             if n_out:
-                result.notes.append(f"{n_out} facilities outside the district boundary count: "
-                                    "they serve land inside it.")
-        add_unit_verdicts(result)
-        if (settings.radii and isinstance(result.radius_m, dict) and excluded is not None
-                and result.radius_m["mode"] in ("per_facility", "constant")):
-            result.radius_m["mode"] = "by_park_area"
-            result.radius_m["rules"] = [r.as_dict() for r in settings.radii]
-        result.theme = theme
-        result.scenario = scenario
-        result.illustrative = illustrative
-        result.has_status = S.STATUS in facilities.columns
-        result.notes.append(f"{settings.layer}: {note}.")
+                notes.append(f"{n_out} facilities outside the district boundary count: "
+                             "they serve land inside it.")
+        radius_info = result.radius_m
+        if (settings.radii and isinstance(radius_info, dict) and excluded is not None
+                and radius_info["mode"] in ("per_facility", "constant")):
+            radius_info = {**radius_info, "mode": "by_park_area",
+                           "rules": [r.as_dict() for r in settings.radii]}
+        notes.append(f"{settings.layer}: {note}.")
         if illustrative:
-            result.notes.append(
+            notes.append(
                 f"ILLUSTRATIVE: the {settings.layer} layer is illustrative, not official "
                 "data; coverage figures show the method, not the real situation."
             )
         if from_catalog and settings.layer == "charging_stations":
-            result.notes.append(
+            notes.append(
                 "Charging stations are the UrbanEV snapshot of Sep 2022–Feb 2023 (real, built).")
-        return result
+        # the result is frozen: everything the shell knows goes in with one copy
+        result = dataclasses.replace(
+            result, clause=settings.clause, deadline=settings.deadline or None, rule=rule_text,
+            excluded=excluded, radius_m=radius_info, theme=theme, scenario=scenario,
+            illustrative=illustrative, has_status=S.STATUS in facilities.columns,
+            notes=(*result.notes, *notes))
+        return with_unit_verdicts(result)
 
     def _land_mask(self, water: gpd.GeoDataFrame | None,
                    district: gpd.GeoDataFrame | None) -> tuple[Any, str]:

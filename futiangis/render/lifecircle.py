@@ -146,7 +146,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
     title = ("各街道达到的主题", "Themes reached per 街道 (subdistrict)") if lc.subdistricts is not None \
         else ("各单元达到的主题", "Themes reached per unit")
     body = lifecircle_table_html(by, lc.circles, lang=lang)
-    foot = "".join(f'<div class="ft-prov">{esc(n)}</div>' for n in [lc.standard] + lc.notes[:3])
+    foot = "".join(f'<div class="ft-prov">{esc(n)}</div>' for n in [lc.standard, *lc.notes[:3]])
     panels = (Panel(title[0], title[1], body + foot, position="bottomleft", open=False),)
     return MapSpec(
         "lifecircle", "5/10/15 分钟生活圈（沿路网）", "5/10/15-minute life circles (along the network)",

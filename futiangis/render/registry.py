@@ -1,21 +1,25 @@
 """The theme pages of ``futiangis build``: a registry, so a new page is a local change.
 
-A theme is a function that takes a :class:`ThemeContext` (config, loaded layers, the
-build's statistics, the language, and whatever the theme's own ``compute`` step
+A theme is a function that takes a :class:`ThemeContext` (typed settings, loaded layers,
+the build's statistics, the language, and whatever the theme's own ``compute`` step
 returned) and returns a :class:`~futiangis.render.model.MapSpec` — or ``None`` when its
 layers are not shipped (the page is then left out with a note). Register it with::
 
     from futiangis.render.registry import register_theme
 
     @register_theme("life_circle", order=60, title=("生活圈", "Life circles"),
-                    compute=lambda config, layers: my_analysis(config, layers))
+                    compute=lambda settings, layers: my_analysis(settings.coverage, layers))
     def life_circle_spec(ctx):
         return MapSpec("life_circle", ...)          # layers, legends, panels
 
 and add the module to :data:`THEME_MODULES`. ``futiangis build`` then writes
 ``life_circle.html`` (and ``.png``), links it from ``index.html`` and lists it in
-``build.json``; nothing else changes. ``compute`` runs once per build, before any page,
-and its result is ``ctx.data``.
+``build.json``; nothing else changes. ``compute(settings, layers)`` runs once per build,
+before any page, and its result is ``ctx.data``.
+
+Render is core: a theme sees :class:`ThemeSettings` (the frozen sections of
+:mod:`futiangis.settings`) and GeoDataFrames already loaded, never a ``Config``, a path or
+the layer catalogue; the build (the shell) picks the settings out of the project's config.
 """
 from __future__ import annotations
 
@@ -24,9 +28,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..settings import CoverageSettings, TerrainSettings
+from ..targets.spec import Target
 from .model import MapSpec
 
-__all__ = ["Theme", "ThemeContext", "register_theme", "registered_themes", "THEME_MODULES"]
+__all__ = ["Theme", "ThemeContext", "ThemeSettings", "register_theme", "registered_themes",
+           "THEME_MODULES"]
 
 #: modules whose import registers themes (add yours here)
 THEME_MODULES = (
@@ -37,18 +44,34 @@ THEME_MODULES = (
 
 
 @dataclass(frozen=True)
-class ThemeContext:
-    """What a theme builder gets: settings, layers (working CRS), statistics, language."""
+class ThemeSettings:
+    """The typed settings theme pages read: ``[coverage]``, ``[terrain]``, ``[[targets]]``."""
 
-    config: Any
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
+    terrain: TerrainSettings = field(default_factory=TerrainSettings)
+    targets: tuple[Target, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeContext:
+    """What a theme builder gets: typed settings, layers (working CRS), statistics, language.
+
+    ``provenance`` maps a layer kind to its provenance record (``title_en``, ``source``,
+    ``accuracy_class`` …, see :func:`futiangis.schemas.provenance_of`), handed over by the
+    shell beside the frames, so a popup or legend can say where a layer comes from (and
+    that it is illustrative) whatever operations the frame went through.
+    """
+
+    settings: ThemeSettings
     layers: Mapping[str, Any]
     stats: Any
     lang: str = "zh"
     data: Any = None
+    provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def threshold(self, theme: str, default: float) -> float:
-        """The coverage threshold of ``[coverage.<theme>]`` in the config."""
-        settings = self.config.coverage.theme(theme)
+        """The coverage threshold of ``[coverage.<theme>]``, else ``default``."""
+        settings = self.settings.coverage.theme(theme)
         if settings is None or settings.threshold is None:
             return default
         return settings.threshold
@@ -61,7 +84,7 @@ class Theme:
     key: str
     order: int
     build: Callable[[ThemeContext], MapSpec | None]
-    compute: Callable[[Any, Mapping[str, Any]], Any] | None = None
+    compute: Callable[[ThemeSettings, Mapping[str, Any]], Any] | None = None
     title: tuple[str, str] = field(default=("", ""))
 
 
@@ -69,7 +92,7 @@ _THEMES: dict[str, Theme] = {}
 
 
 def register_theme(key: str, *, order: int, title: tuple[str, str] = ("", ""),
-                   compute: Callable[[Any, Mapping[str, Any]], Any] | None = None):
+                   compute: Callable[[ThemeSettings, Mapping[str, Any]], Any] | None = None):
     """Decorator registering ``fn(ctx) -> MapSpec | None`` as the page ``key``.html."""
     def wrap(fn: Callable[[ThemeContext], MapSpec | None]):
         if key in _THEMES and _THEMES[key].build is not fn:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .registry import ThemeContext, register_theme
+from .registry import ThemeContext, ThemeSettings, register_theme
 from .themes import cbd_renewal_spec, charging_spec, overview_spec, parks_spec, slow_bike_spec
 
 
@@ -20,7 +20,7 @@ def _overview(ctx: ThemeContext):
     return overview_spec(ctx.layers, lang=ctx.lang)
 
 
-def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
+def _progress_by_year(settings: ThemeSettings, layers: Mapping[str, Any]) -> dict[str, Any]:
     """The target table as of the end of every year the sites mention (for the slider).
 
     Uses the accounting's own ``--as-of`` rule (a site whose ``year`` is later moves back
@@ -35,7 +35,7 @@ def _progress_by_year(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:
     if not years:
         return {}
     span = range(years[0] - 1, years[-1] + 1)
-    progress: dict = {y: account_targets(sites, zones, config.targets, as_of=dt.date(y, 12, 31)).targets
+    progress: dict = {y: account_targets(sites, zones, settings.targets, as_of=dt.date(y, 12, 31)).targets
                 for y in span}
     # each site's status at the end of each year, from its milestone dates (issue 12's
     # dated accounting: before its earliest date a site does not exist)
@@ -62,7 +62,7 @@ def _parks(ctx: ThemeContext):
 
 @register_theme("slow_bike", order=40, title=("慢行交通与公共自行车", "Slow traffic & public bikes"))
 def _slow_bike(ctx: ThemeContext):
-    max_grade = ctx.config.terrain.cycling_max_grade_pct
+    max_grade = ctx.settings.terrain.cycling_max_grade_pct
     return slow_bike_spec(ctx.layers, ctx.stats.coverage.get("bike"), ctx.stats.gradients,
                           ctx.threshold("bike", 0.8), max_grade_pct=max_grade, lang=ctx.lang)
 

@@ -253,7 +253,7 @@ def account_targets(
         targets=table, sites=out, by_zone=zone_table, by_direction=by_direction(zone_table),
         by_status=by_status, by_year=by_year, splits=splits, duplicates=duplicates,
         overlaps=overlaps, undated=undated, by_area=area_table, area_splits=area_splits,
-        area_kind=area_kind, headline=headline.id if headline else None, warnings=warnings,
+        area_kind=area_kind, headline=headline.id if headline else None, warnings=tuple(warnings),
         as_of=as_of, deadlines={t.id: t.end for t in targets},
     )
 

@@ -68,9 +68,13 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [{k: plain(v) for k, v in row.items()} for row in clean.to_dict("records")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class TargetResult:
     """Everything a target accounting works out.
+
+    Frozen: a field cannot be reassigned (``dataclasses.replace`` makes a changed copy).
+    The tables are the result's own frames (``sites`` is a copy of the input sites with the
+    accounting columns added), shared with no input: copy one before editing it.
 
     Attributes
     ----------
@@ -94,7 +98,11 @@ class TargetResult:
         Near-duplicates counted once; other overlapping pairs (both counted in full).
     undated : DataFrame
         Sites delivered without a date (per target), never counted as achieved.
-    warnings : list of Problem
+    warnings : tuple of Problem
+    illustrative : bool
+        True when an input layer is illustrative (set by the caller, who knows the data).
+    sources : dict
+        Input name → a label of its file and accuracy (set by the caller).
     """
 
     targets: pd.DataFrame
@@ -111,7 +119,7 @@ class TargetResult:
     area_splits: pd.DataFrame | None = None
     area_kind: str | None = None
     headline: str | None = None
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: tuple[Problem, ...] = ()
     as_of: dt.date | None = None
     illustrative: bool = False
     deadlines: dict = field(default_factory=dict)
