@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 from . import schemas as S
 from .coverage import CoverageResult, compute_coverage
 from .crs import require_same_crs
-from .jsonvalues import to_json_value
+from .jsonutil import jsonable
 from .netgraph import StreetNetwork
 from .netreach import AccessInputError, SnappedFacilities, reach_from, reached_segments, snap_facilities
 
@@ -112,13 +112,13 @@ class AccessResult:
         """Plain data for JSON (the CLI contract keys first)."""
         rows = []
         for _, row in self.units.iterrows():
-            rows.append({k: to_json_value(v) for k, v in row.items()})
+            rows.append({k: jsonable(v) for k, v in row.items()})
         return {
             "max_m": self.max_m,
             "reached_length_m": self.reached_length_m,
-            "covered_m2": to_json_value(self.overall["covered_m2"]),
-            "coverage": to_json_value(self.overall["coverage"]),
-            **{k: to_json_value(v) for k, v in self.overall.items() if k not in ("covered_m2", "coverage")},
+            "covered_m2": jsonable(self.overall["covered_m2"]),
+            "coverage": jsonable(self.overall["coverage"]),
+            **{k: jsonable(v) for k, v in self.overall.items() if k not in ("covered_m2", "coverage")},
             "units": rows,
             "gaps": {"count": len(self.gaps),
                      "area_m2": float(self.gaps[S.AREA_M2].sum()) if len(self.gaps) else 0.0},

@@ -179,11 +179,17 @@ def theme_settings(config: Config) -> ThemeSettings:
 # 3. the maps as data
 # ---------------------------------------------------------------------------------------
 def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], stats: BuildStats, *,
-                lang: str = "zh") -> list[MapSpec]:
-    """One map per registered theme (:mod:`futiangis.render.registry`), in index order."""
+                lang: str = "zh", provenance: Mapping[str, Mapping[str, Any]] | None = None
+                ) -> list[MapSpec]:
+    """One map per registered theme (:mod:`futiangis.render.registry`), in index order.
+
+    ``provenance`` (layer key → provenance record, :func:`layer_provenance`) goes to the
+    pages beside the frames, so popups and legends name each layer's source.
+    """
     specs = []
     for theme in registered_themes():
-        ctx = ThemeContext(theme_settings(config), layers, stats, lang, stats.themes.get(theme.key))
+        ctx = ThemeContext(theme_settings(config), layers, stats, lang, stats.themes.get(theme.key),
+                           provenance or {})
         spec = theme.build(ctx)
         if spec is None:
             stats.notes.append(f"theme {theme.key!r}: its layers are not shipped, no page.")
@@ -194,6 +200,17 @@ def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], s
 # ---------------------------------------------------------------------------------------
 # 4. pages
 # ---------------------------------------------------------------------------------------
+def layer_provenance(project: Project) -> dict[str, Mapping[str, Any]]:
+    """Layer key of :meth:`Project.build_layers` → its catalogue provenance record
+    (``district`` and ``units`` are the region's layers)."""
+    prov = dict(project.provenance)
+    region = project.config.region
+    for key, kind in (("district", region.district_layer), ("units", region.units_layer)):
+        if kind in prov:
+            prov[key] = prov[kind]
+    return prov
+
+
 def output_protected_paths(config: Config) -> list[tuple[Path, str]]:
     """Paths a folder output never replaces: the layers folder and the config's folder."""
     out = [(config.layers_dir, "the layers folder")]
@@ -257,7 +274,8 @@ def build_maps(
     project = Project(config)
     layers, notes = project.build_layers()
     stats = compute_build_stats(project, layers)
-    specs = theme_specs(config, layers, stats, lang=lang)
+    provenance = layer_provenance(project)
+    specs = theme_specs(config, layers, stats, lang=lang, provenance=provenance)
     notes = notes + stats.notes
     if not tianditu_key:
         notes.append("Tianditu (天地图) is not in the basemap switcher: set TIANDITU_KEY to add it.")
@@ -288,7 +306,8 @@ def build_maps(
             write_text_atomic(text, staging / ASSETS_DIR / name)
         downloads = [p.relative_to(staging).as_posix() for p in write_build_data(stats, layers, staging)]
         write_text_atomic(index_html(specs, stats, layers, config, lang=lang, pages=pages, notes=notes,
-                                     basemap=base, offline=offline, downloads=downloads),
+                                     basemap=base, offline=offline, downloads=downloads,
+                                     provenance=provenance),
                           staging / "index.html")
         summary = {"offline": offline, "basemap": base.name, "lang": lang, "pages": pages,
                    "assets": {name: len(text.encode("utf-8")) for name, text in sorted(assets.items())},

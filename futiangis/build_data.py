@@ -30,11 +30,12 @@ def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | 
     shipped) and ``data/route_gradients.csv``. Atomic writes.
     """
     from .io import write_layer
-    from .report import table_to_csv, write_target_files
+    from .io.reports import write_files
+    from .report import table_to_csv, target_report_files
 
     written: list[Path] = []
     if stats.targets is not None:
-        written += write_target_files(stats.targets, folder / "reports" / "targets")
+        written += write_files(target_report_files(stats.targets), folder / "reports" / "targets")
     data = folder / "data"
     if stats.coverage:
         written.append(write_bytes_atomic(table_to_csv(coverage_table(layers["units"], stats.coverage)),

@@ -33,14 +33,15 @@ def _coverage_by_unit(units: gpd.GeoDataFrame, coverage: Mapping[str, Any], lang
     return table_html(table, tuple(cols), lang=lang)
 
 
-def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str) -> str:
+def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str,
+                      provenance: Mapping[str, Mapping[str, Any]]) -> str:
     rows = []
     seen: set[int] = set()
     for kind, frame in layers.items():
         if frame is None or id(frame) in seen:
             continue
         seen.add(id(frame))
-        p = frame.attrs.get("provenance", {})
+        p = provenance.get(kind) or {}
         rows.append({"kind": kind, "title": bilingual(p.get("title_zh", ""), p.get("title_en", ""), lang),
                      "n": len(frame), "source": p.get("source", ""), "licence": p.get("licence", ""),
                      "accuracy": f"{p.get('accuracy_class', '')} ±{p.get('accuracy_m', '?')} m"})
@@ -52,13 +53,14 @@ def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str) 
 
 def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
                config: Config, *, lang: str, pages: list[dict], notes: list[str], basemap: Basemap,
-               offline: bool, downloads: Sequence[str] = ()) -> str:
+               offline: bool, downloads: Sequence[str] = (),
+               provenance: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The landing page (Jinja2 template, autoescaped): links to the maps and figures,
     the target and coverage verdicts, downloads, provenance and notes."""
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
-    from .render.themes import _targets_note, coverage_panel_html, targets_table_html
+    from .render.panels import coverage_panel_html, targets_note, targets_table_html
 
     def b(zh: str, en: str) -> str:
         return bilingual(zh, en, lang)
@@ -67,7 +69,7 @@ def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd
     if stats.targets is not None:
         deadlines = {k: str(v) for k, v in (getattr(stats.targets, "deadlines", None) or {}).items()}
         html = targets_table_html(stats.targets.targets, lang=lang, deadlines=deadlines,
-                                  note=_targets_note(stats.targets.targets, lang))
+                                  note=targets_note(stats.targets.targets, lang))
         sections.append({"title": b("目标进度", "Target progress"), "parts": [
             {"html": Markup(html), "note": b("基于示意数据", "Based on illustrative data")
              if getattr(stats.targets, "illustrative", False) else ""}]})
@@ -93,6 +95,6 @@ def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd
         offline=offline, offline_label=b("单文件离线页面", "single-file offline pages"),
         illustrative=illustrative, maps_label=b("地图", "Maps"), cards=cards, sections=sections,
         downloads=list(downloads), downloads_label=b("数据下载", "Downloads"),
-        sources=Markup(_provenance_table(layers, lang)), sources_label=b("数据来源", "Data sources"),
+        sources=Markup(_provenance_table(layers, lang, provenance or {})), sources_label=b("数据来源", "Data sources"),
         notes=notes, notes_label=b("说明", "Notes"),
     )

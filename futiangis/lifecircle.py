@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
@@ -30,6 +31,7 @@ from .access import AccessResult, SnappedFacilities, compute_access
 from .config import Config
 from .coverage import select_scenario
 from .errors import ConfigError
+from .jsonutil import records
 from .network import IMPEDANCE_KINDS, StreetNetwork, build_network, report_connectivity
 
 __all__ = [
@@ -46,8 +48,8 @@ __all__ = [
 ]
 
 THEMES = ("parks", "charging", "bike", "metro")
-THEME_LAYER = {"parks": "parks", "charging": "charging_stations", "bike": "bike_stations",
-               "metro": "metro_stations"}
+#: the coverage themes' facility layers (:data:`futiangis.schemas.THEME_LAYER`) plus metro
+THEME_LAYER = MappingProxyType({**S.THEME_LAYER, "metro": "metro_stations"})
 THEME_ZH = {"parks": "公园", "charging": "充电站", "bike": "公共自行车", "metro": "地铁站"}
 STANDARD = ("GB 50180-2018 城市居住区规划设计标准 §2.0.2–2.0.4 (十五/十分钟/五分钟生活圈居住区: "
             "walking 15/10/5 minutes) and Table 3.0.4 (步行距离 800–1000 m / 500 m / 300 m)")
@@ -163,10 +165,10 @@ def network_from_lines(lines: gpd.GeoDataFrame, settings: AccessSettings, *, lab
 
 
 def _shipped_network(config: Config, settings: AccessSettings) -> StreetNetwork:
-    from .load import load_shipped_layer
+    from .load import load_shipped_layer, shipped_provenance
 
     lines = load_shipped_layer(settings.network_layer, config=config)
-    prov = lines.attrs.get("provenance", {})
+    prov = shipped_provenance(settings.network_layer, config=config)
     label = f"{settings.network_layer}: {prov.get('title_en', '')} — {prov.get('title_zh', '')}"
     return network_from_lines(lines, settings, label=label)
 
@@ -232,7 +234,7 @@ def run_access(
     Loads the shipped network (``[network] layer``, by default the derived, coarse
     ``arterial_network``), units and the theme's facility layer unless given.
     """
-    from .load import load_shipped_layer
+    from .load import load_shipped_layer, shipped_provenance
 
     if theme not in THEMES:
         raise ConfigError(f"Unknown access theme {theme!r}; use one of {', '.join(THEMES)}.")
@@ -244,8 +246,10 @@ def run_access(
         units = load_shipped_layer(config.units_layer, config=config)
         if land is None:  # the shipped units describe Futian: the project's land mask applies
             land, land_note = project_land_mask(config)
+    facilities_prov: Mapping[str, Any] = {}
     if facilities is None:
         facilities = load_shipped_layer(THEME_LAYER[theme], config=config)
+        facilities_prov = shipped_provenance(THEME_LAYER[theme], config=config)
     counted, note = select_scenario(facilities, scenario)
     distances = tuple(max_m) if max_m else settings.distances_m
     trim = settings.trim_m if trim_m is None else float(trim_m)
@@ -255,7 +259,7 @@ def run_access(
         max_snap_m=settings.max_snap_m if max_snap_m is None else float(max_snap_m),
         count_snap_distance=settings.count_snap_distance, land=land, residential=residential,
         population=population, quad_segs=quad_segs, ceiling=ceiling)
-    illustrative = S.is_illustrative(facilities) or "illustrative" in network.label.lower() \
+    illustrative = S.is_illustrative(facilities, facilities_prov) or "illustrative" in network.label.lower() \
         or "derived" in network.label.lower()
     notes = [f"{THEME_LAYER[theme]}: {note}.",
              (f"Network: {network.label or 'user network'}; service area = reached network "
@@ -266,7 +270,7 @@ def run_access(
         notes.append("The network is DERIVED, COARSE (arterials from traffic-zone edges + "
                      "illustrative slow routes): no local streets, so network reach is "
                      "understated; use --network with a real centreline file.")
-    if S.is_illustrative(facilities):
+    if S.is_illustrative(facilities, facilities_prov):
         notes.append(f"ILLUSTRATIVE: the {THEME_LAYER[theme]} layer is illustrative, not "
                      "official data.")
     if theme == "metro":
@@ -295,10 +299,7 @@ class LifeCircleResult:
     def to_dict(self) -> dict:
         """Plain data for JSON."""
         def rows(frame):
-            if frame is None:
-                return None
-            return [{k: (None if isinstance(v, float) and np.isnan(v) else v)
-                     for k, v in r.items()} for r in frame.to_dict("records")]
+            return None if frame is None else records(frame)
         return {
             "standard": self.standard,
             "project_choices": PROJECT_CHOICES,

@@ -4,11 +4,16 @@
 ``load_shipped_layer`` loads one of the project's catalogue layers through the same door
 (:class:`futiangis.project.Project` caches them). Settings come from a
 :class:`~futiangis.config.Config` (default: the built-in defaults, EPSG:4547).
+
+Shell-side: this module sits with :mod:`futiangis.config` in the "settings loader" layer
+of the import contract (``pyproject.toml``), above the core, which never sees a Config.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import geopandas as gpd
 
@@ -28,7 +33,8 @@ from .io.dxf import CAD_HANDLE, CAD_LAYER, CAD_OPEN_GAP
 from .schemas import get_schema
 from .validate import PreparedLayer, prepare_layer
 
-__all__ = ["load_district_wgs84", "load_layer", "load_raster", "load_shipped_layer", "shipped_path"]
+__all__ = ["load_district_wgs84", "load_layer", "load_raster", "load_shipped_layer", "shipped_path",
+           "shipped_provenance"]
 
 def _refuse_open_outlines(raw: gpd.GeoDataFrame, schema, source: str) -> None:
     """A polygon kind read from a DXF: every open polyline is named by CAD layer and handle."""
@@ -196,10 +202,19 @@ def load_shipped_layer(kind: str, *, config: Config) -> gpd.GeoDataFrame:
         )
     info = catalog[kind]
     district = None if kind == config.region.district_layer else load_district_wgs84(config)
-    prepared = load_layer(info.path, kind, config=config, district_wgs84=district)
-    gdf = prepared.gdf
-    gdf.attrs["provenance"] = info.as_dict()
-    return gdf
+    return load_layer(info.path, kind, config=config, district_wgs84=district).gdf
+
+
+def shipped_provenance(kind: str, *, config: Config) -> Mapping[str, Any]:
+    """The provenance record of catalogue layer ``kind`` (``{}`` when it is not listed).
+
+    It travels beside the frame :func:`load_shipped_layer` returns, never in ``gdf.attrs``.
+    """
+    try:
+        info = read_catalog(config.layers_dir).get(kind)
+    except LayerReadError:
+        return {}
+    return MappingProxyType(info.as_dict()) if info is not None else {}
 
 
 def shipped_path(kind: str, *, config: Config) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "FieldSpec",
@@ -21,6 +22,8 @@ __all__ = [
     "DIRECTION_ZH",
     "ACCURACY_CLASSES",
     "get_schema",
+    "is_illustrative",
+    "source_label",
 ]
 
 # ---- shared column names -------------------------------------------------------------
@@ -305,13 +308,15 @@ def get_schema(kind: str) -> LayerSchema:
         ) from None
 
 
-def is_illustrative(layer, provenance=None) -> bool:
+def is_illustrative(layer, provenance: Mapping[str, Any] | None = None) -> bool:
     """True if a layer is (or contains) illustrative data.
 
-    Looks at the provenance (``provenance`` or ``layer.attrs["provenance"]``: accuracy class
-    ``illustrative``), the ``illustrative`` column, and the ``accuracy_class`` column.
+    Looks at the layer's provenance record (``provenance``, handed over beside the frame by
+    the shell: accuracy class ``illustrative``), the ``illustrative`` column, and the
+    ``accuracy_class`` column. ``layer.attrs`` is never read (pandas drops it in many
+    operations, e.g. ``pd.concat``).
     """
-    prov = provenance if provenance is not None else (layer.attrs.get("provenance") or {})
+    prov = provenance or {}
     if str(prov.get("accuracy_class", "")).lower().startswith("illustrative"):
         return True
     if ILLUSTRATIVE in layer.columns and layer[ILLUSTRATIVE].fillna(False).astype(bool).any():
@@ -319,3 +324,27 @@ def is_illustrative(layer, provenance=None) -> bool:
     if ACCURACY in layer.columns:
         return bool(layer[ACCURACY].astype(str).str.lower().str.startswith("illustrative").any())
     return False
+
+
+def source_label(provenance: Mapping[str, Any] | None, default: str) -> str:
+    """How a report names an input: ``folder/file — title; accuracy: class``, else ``default``.
+
+    Only the file's folder and name are given, never its absolute path (outputs travel
+    to other machines).
+
+    Examples
+    --------
+    >>> source_label({"path": "/home/u/proj/layers/parks.geojson", "title_en": "Parks",
+    ...               "accuracy_class": "illustrative"}, "parks")
+    'layers/parks.geojson — Parks; accuracy: illustrative'
+    >>> source_label({}, "sites")
+    'sites'
+    """
+    if not provenance:
+        return default
+    from pathlib import PurePath
+
+    title = provenance.get("title_en") or provenance.get("kind", default)
+    path = provenance.get("path")
+    where = f"{PurePath(str(path)).parent.name}/{PurePath(str(path)).name}" if path else default
+    return f"{where} — {title}; accuracy: {provenance.get('accuracy_class', '?')}"

@@ -17,7 +17,7 @@ import shapely
 
 from . import schemas as S
 from .crs import wgs84_to_gcj02
-from .jsonvalues import to_json_value
+from .jsonutil import jsonable, records
 from .siting_inputs import WEIGHT
 from .siting_model import SitingProblem, SitingSolution
 
@@ -71,7 +71,7 @@ class SitingResult:
         covered_demand, total_demand, settings)."""
         sites = []
         for row in self.sites.drop(columns="geometry").itertuples(index=False):
-            sites.append({k: to_json_value(v) for k, v in row._asdict().items()})
+            sites.append({k: jsonable(v) for k, v in row._asdict().items()})
         return {
             "theme": self.theme,
             "status": self.status,
@@ -93,12 +93,12 @@ class SitingResult:
                 "seconds": self.greedy.seconds,
             },
             "exact": {"method": "MILP (PuLP + CBC)", "status": self.exact.status,
-                      "seconds": self.exact.seconds, **{k: to_json_value(v) for k, v in self.exact.info.items()}},
+                      "seconds": self.exact.seconds, **{k: jsonable(v) for k, v in self.exact.info.items()}},
             "infeasible_best_share": self.infeasible_best_share,
             "candidates": self.candidates_count,
             "existing_facilities": len(self.existing),
-            "units": _json_records(self.by_unit),
-            "subdistricts": None if self.by_subdistrict is None else _json_records(self.by_subdistrict),
+            "units": records(self.by_unit),
+            "subdistricts": None if self.by_subdistrict is None else records(self.by_subdistrict),
             "illustrative": self.illustrative,
             "notes": list(self.notes),
         }
@@ -109,10 +109,6 @@ class SitingResult:
         return [str(ids[j]) for j in indices]
 
     _candidate_ids: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
-
-
-def _json_records(table: pd.DataFrame) -> list[dict]:
-    return [{k: to_json_value(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
 
 
 def _locate(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None, *, name_col: str

@@ -22,6 +22,7 @@ from .config import Config
 from .coverage import park_radii, select_scenario
 from .errors import ConfigError
 from .io import RasterData
+from .load import shipped_provenance
 from .siting import (
     SitingInputError,
     SitingProblem,
@@ -48,7 +49,7 @@ __all__ = [
 
 THEMES = ("charging", "bike", "parks")
 DEMAND_KINDS = ("land", "residential", "population", "points", "polygons")
-_FACILITY_LAYER = {"charging": "charging_stations", "bike": "bike_stations", "parks": "parks"}
+_FACILITY_LAYER = S.THEME_LAYER  # theme -> facility layer: the one copy in schemas
 _DEMAND_UNIT = {"land": "m²", "residential": "m²", "population": "people"}
 
 
@@ -142,6 +143,7 @@ def run_siting(
     no_existing: bool = False,
     demand=None,
     demand_kind: str | None = None,
+    demand_source: str | None = None,
     weight: str | None = None,
     radius_m: float | None = None,
     capacity: float | None = None,
@@ -205,7 +207,7 @@ def run_siting(
             existing = gpd.GeoDataFrame({"id": []}, geometry=[], crs=land.crs)
             existing_source = "none shipped"
         else:
-            illustrative = S.is_illustrative(layer)
+            illustrative = S.is_illustrative(layer, shipped_provenance(_FACILITY_LAYER[theme], config=config))
             existing, note = select_scenario(layer, "current")
             existing_source = f"shipped {_FACILITY_LAYER[theme]} ({note})"
     else:
@@ -218,7 +220,7 @@ def run_siting(
         if dsource != "land" and demand is None:
             raise ConfigError(f"[siting.{theme}] demand = {dsource!r} is not a shipped layer.")
         if demand is not None:
-            illustrative |= S.is_illustrative(demand)
+            illustrative |= S.is_illustrative(demand, shipped_provenance(dsource, config=config))
     demand_pts = _make_demand(kind, demand, land, cell, dweight, config,
                               area=district if district is not None else units)
     # ---- candidates
@@ -258,7 +260,7 @@ def run_siting(
         "theme": theme, "add": add, "min_cover": min_cover, "radius_m": radius,
         "distance": "straight line (EPSG:4547)", "candidates": cand_source,
         "candidate_spacing_m": spacing if candidates is None else None,
-        "existing": existing_source, "demand": kind, "demand_source": _label(dsource, demand),
+        "existing": existing_source, "demand": kind, "demand_source": demand_source or _label(dsource, demand),
         "weight": dweight, "demand_cell_m": cell if kind in ("land", "residential", "population",
                                                               "polygons") else None,
         "capacity": capacity_field or capacity, "time_limit_s": limit, "threads": threads,
@@ -282,7 +284,7 @@ def run_siting(
 def _label(source: str, demand) -> str:
     if demand is None or isinstance(demand, str):
         return source
-    path = getattr(demand, "path", None) or getattr(demand, "attrs", {}).get("source")
+    path = getattr(demand, "path", None)  # a raster knows its file; a frame's is given by the caller
     return str(path) if path else source
 
 

@@ -19,7 +19,9 @@ buildings and trees; over 30 m segments that noise alone can read as several per
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +33,8 @@ from . import schemas as S
 from .crs import require_projected
 from .errors import ConfigError, CRSError
 from .io import RasterData
+from .jsonutil import records
+from .labels import row_labels
 from .settings.core import TerrainSettings
 from .zonal import zonal_stats
 
@@ -147,8 +151,7 @@ def route_gradients(
     if dem.crs is None:
         raise CRSError(f"{dem.path}: the DEM has no CRS; assign one before sampling it.")
     to_dem = Transformer.from_crs(CRS.from_user_input(routes.crs), dem.crs, always_xy=True)
-    ids = routes[S.ID].astype(str) if S.ID in routes.columns else pd.Series(
-        [f"row {i + 1}" for i in range(len(routes))], index=routes.index)
+    ids = routes[S.ID].astype(str) if S.ID in routes.columns else row_labels(routes)
     rows = []
     for label, geom in zip(ids, routes.geometry.to_numpy()):
         lengths, grades, elevs = [], [], []
@@ -201,8 +204,7 @@ def park_elevation(parks: gpd.GeoDataFrame, dem: RasterData) -> pd.DataFrame:
     """
     require_projected(parks.crs, "park elevation")
     stats = zonal_stats(parks, dem, ["min", "max", "mean"])
-    ids = parks[S.ID].astype(str) if S.ID in parks.columns else pd.Series(
-        [f"row {i + 1}" for i in range(len(parks))], index=parks.index)
+    ids = parks[S.ID].astype(str) if S.ID in parks.columns else row_labels(parks)
     return pd.DataFrame({
         S.ID: ids.to_numpy(),
         ELEV_MIN_M: stats["min"].to_numpy(),
@@ -229,12 +231,6 @@ class TerrainResult:
 
     def to_dict(self) -> dict:
         """Plain data for JSON (NaN as null)."""
-        def records(frame: pd.DataFrame) -> list[dict]:
-            out = []
-            for rec in frame.to_dict(orient="records"):
-                out.append({k: (None if isinstance(v, float) and np.isnan(v) else v)
-                            for k, v in rec.items()})
-            return out
         return {
             "dem": self.dem,
             "dem_res_m": self.dem_res_m,
@@ -268,6 +264,7 @@ def analyse_terrain(
     sample_step_m: float = _DEFAULTS.sample_step_m,
     max_grade_pct: float = _DEFAULTS.cycling_max_grade_pct,
     smooth_m: float = _DEFAULTS.smooth_m,
+    provenance: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> TerrainResult:
     """Route gradients and park elevations from ``dem``.
 
@@ -283,6 +280,9 @@ def analyse_terrain(
         Segments steeper than this are "steep" for cyclists.
     smooth_m : float
         Moving-average window along each profile before grading (0: raw samples).
+    provenance : mapping, optional
+        ``slow_routes`` / ``parks`` → the layer's provenance record (from the shell), which
+        can mark a layer illustrative beside its own ``accuracy_class`` column.
     """
     step_m = float(sample_step_m)
     max_grade = float(max_grade_pct)
@@ -302,7 +302,7 @@ def analyse_terrain(
         notes.append(f"Profiles smoothed by a {smooth_m:g} m moving average before grading.")
     illustrative = {}
     for name, layer in (("slow_routes", routes), ("parks", parks)):
-        flag = S.is_illustrative(layer)
+        flag = S.is_illustrative(layer, (provenance or {}).get(name))
         illustrative[name] = bool(flag)
         if flag:
             notes.append(f"ILLUSTRATIVE: the {name} layer is illustrative, not official data.")

@@ -20,6 +20,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 from . import schemas as S
 from .crs import old_datum_name, suggest_plane_crs, transform_geometries, zone_prefix_mismatch
 from .errors import LayerValidationError, Problem
+from .labels import row_labels
 from .localgrid import LocalGrid
 from .schemas import LayerSchema
 
@@ -46,7 +47,7 @@ class PreparedLayer:
 
 def feature_labels(gdf: gpd.GeoDataFrame, id_field: str = S.ID) -> pd.Series:
     """Human label per row: the id if present and non-empty, else ``row N`` (1-based)."""
-    rows = pd.Series([f"row {i + 1}" for i in range(len(gdf))], index=gdf.index)
+    rows = row_labels(gdf)
     if id_field in gdf.columns:
         ids = gdf[id_field]
         ok = ids.notna() & (ids.astype(str).str.strip() != "")

@@ -24,7 +24,8 @@ import pytest
 
 from conftest import box_layer
 from futiangis.config import load_config
-from futiangis.report import build_markdown, build_xlsx, report_tables, table_to_csv, write_target_report
+from futiangis.io.reports import publish_files
+from futiangis.report import build_markdown, build_xlsx, report_tables, table_to_csv, target_report_files
 from futiangis.project import run_target_accounting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,11 @@ def test_csv_report_round_trips_hostile_values(hostile_result):
 INJECTIONS = ['=HYPERLINK("http://example.invalid","x")', "+1+cmd|' /C calc'!A0", "-2+3",
               "@SUM(1,2)", "\t=1+1", "\r=1+1", " =1+1", "＝1+1"]
 INERT = ["a=b", "福田", "", "-12.5", "+7", "1e3"]  # not formulas (plain numbers stay as written)
+
+
+def write_target_report(result, out, **options):
+    """The report folder as ``futiangis target --out`` writes it: core content, io publishes."""
+    return publish_files(target_report_files(result), out, **options)
 
 
 @pytest.fixture

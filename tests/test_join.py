@@ -17,6 +17,7 @@ from futiangis.join import (
     apportion_to_zones,
     disjoint_zones,
     join_lines_to_units,
+    join_points,
     join_points_to_units,
     join_polygons_to_units,
 )
@@ -57,7 +58,10 @@ def test_points_counted_and_summed_per_unit(units):
     assert res["area_km2"].tolist() == pytest.approx([1.0, 1.0])
     assert res["count_per_km2"].tolist() == pytest.approx([4.0, 1.0])
     assert res["piles_per_km2"].tolist() == pytest.approx([17.0, 4.0])
-    assert res.attrs["unmatched_ids"] == ["out"]
+    # the point outside every unit is named, explicitly (never in DataFrame.attrs)
+    joined = join_points(stations, units, value_col="piles")
+    assert joined.unmatched_ids == ("out",)
+    assert joined.table.equals(res)
 
 
 def test_points_density_uses_unit_area():

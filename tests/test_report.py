@@ -11,6 +11,7 @@ import pytest
 
 from conftest import box_layer
 from futiangis.errors import OutputError
+from futiangis.io.reports import publish_files
 from futiangis.report import (
     ILLUSTRATIVE_NOTE,
     build_markdown,
@@ -19,10 +20,15 @@ from futiangis.report import (
     format_amount,
     report_tables,
     table_to_csv,
-    write_target_report,
+    target_report_files,
 )
 from futiangis.project import run_target_accounting
 from futiangis.targets import TARGET_COLUMNS
+
+
+def write_target_report(result, out, **options):
+    """The report folder as ``futiangis target --out`` writes it: core content, io publishes."""
+    return publish_files(target_report_files(result), out, **options)
 
 
 @pytest.fixture

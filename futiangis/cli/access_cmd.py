@@ -127,9 +127,10 @@ def command(ctx, theme, network_path, network_layer, network_crs, facilities_pat
                           source_crs=network_crs)
             label = f"user network {network_path}"
         else:
-            from ..load import load_shipped_layer
+            from ..load import load_shipped_layer, shipped_provenance
             lines = load_shipped_layer(settings.network_layer, config=config)
-            label = f"{settings.network_layer}: {lines.attrs['provenance'].get('title_en', '')}"
+            prov = shipped_provenance(settings.network_layer, config=config)
+            label = f"{settings.network_layer}: {prov.get('title_en', '')}"
         barriers = _load(barriers_path, "generic", config, "barriers", rules) if barriers_path else None
         crossings = _load(crossings_path, "generic", config, "crossings", rules) if crossings_path else None
         network = network_from_lines(lines, settings, label=label, barriers=barriers,

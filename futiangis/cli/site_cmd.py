@@ -20,9 +20,7 @@ def _load(path, kind, config, name, rules: FieldOptions, **kwargs):
     rules.record(name, prepared)
     echo_notes(prepared)
     echo_problems(prepared.warnings + prepared.repairs, prepared.source)
-    gdf = prepared.gdf
-    gdf.attrs["source"] = str(path)
-    return gdf
+    return prepared.gdf
 
 
 @click.command("site")
@@ -128,7 +126,8 @@ def command(ctx, theme, add, min_cover, candidates_path, existing_path, no_exist
                         existing=existing, no_existing=no_existing, demand=demand,
                         demand_kind=demand_kind, weight=weight, radius_m=radius_m,
                         capacity=capacity, capacity_field=capacity_field, spacing_m=spacing_m,
-                        cell_m=cell_m, time_limit_s=time_limit_s)
+                        cell_m=cell_m, time_limit_s=time_limit_s,
+                        demand_source=(demand_path or residential_path) if not raster_path else None)
     out = result.to_dict()
     if out_dir and result.status != "infeasible":
         from ..siting_report import write_siting_outputs

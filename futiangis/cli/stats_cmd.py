@@ -7,7 +7,8 @@ import click
 import numpy as np
 
 from ..escape import escape_terminal
-from ..project import stats_by
+from ..jsonutil import records
+from ..project import Project
 from .context import get_config
 from .options import json_option
 
@@ -20,22 +21,22 @@ from .options import json_option
 def command(ctx, by, as_json) -> None:
     """Charging / bike stations (count, piles, docks, per km²), route km/km², park share."""
     config = get_config(ctx)
-    table = stats_by(config, by=by)
+    summary = Project(config).stats_summary(by)
+    table = summary.table
     if as_json:
-        records = table.astype(object).where(table.notna(), None).to_dict("records")
-        records = [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in records]
+        payload_rows = records(table)
         click.echo(json.dumps({
             "by": by,
-            "unit_layer": table.attrs["unit_layer"],
-            "missing_layers": table.attrs["missing_layers"],
-            "illustrative_layers": table.attrs["illustrative_layers"],
-            "rows": records,
+            "unit_layer": summary.unit_layer,
+            "missing_layers": list(summary.missing_layers),
+            "illustrative_layers": list(summary.illustrative_layers),
+            "rows": payload_rows,
         }, ensure_ascii=False, indent=2))
         return
-    if table.attrs["illustrative_layers"]:
-        click.echo(f"Note: {', '.join(table.attrs['illustrative_layers'])} are ILLUSTRATIVE data (示意数据).")
-    if table.attrs["missing_layers"]:
-        click.echo(f"Not shipped (columns omitted): {', '.join(table.attrs['missing_layers'])}.")
+    if summary.illustrative_layers:
+        click.echo(f"Note: {', '.join(summary.illustrative_layers)} are ILLUSTRATIVE data (示意数据).")
+    if summary.missing_layers:
+        click.echo(f"Not shipped (columns omitted): {', '.join(summary.missing_layers)}.")
     formats = {"area_km2": "{:.3f}", "park_share": "{:.1%}"}
     cols = [c for c in table.columns if c != "name_en"]
     rows = [[escape_terminal(c) for c in cols]]

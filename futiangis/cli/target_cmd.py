@@ -9,9 +9,10 @@ from ..build import output_protected_paths
 from ..errors import FutianGISError
 from ..escape import escape_terminal
 from ..io.outputs import check_output_dir, check_outputs_are_not_inputs
+from ..io.reports import publish_files
 from ..load import load_layer
 from ..project import run_target_accounting
-from ..report import ILLUSTRATIVE_NOTE, format_amount, write_target_report
+from ..report import ILLUSTRATIVE_NOTE, format_amount, target_report_files
 from ..targets import parse_as_of
 from .context import get_config
 from .options import FieldOptions, echo_notes, echo_problems, encoding_option, json_option, layer_option, multi_field_option, sheet_option, source_crs_option
@@ -63,6 +64,7 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         check_outputs_are_not_inputs([], inputs, folders=[out_dir])
         check_output_dir(out_dir, force=force, protected=protected)
     sites = zones = None
+    sources: dict[str, str] = {}  # how the report names the files given
     rules = FieldOptions(fields, {"sites": sites_path, "zones": zones_path})
     if sites_path:
         prepared = load_layer(sites_path, "renewal_sites", config=config, layer=layer,
@@ -72,17 +74,18 @@ def command(ctx, sites_path, zones_path, as_of, by, out_dir, force, source_crs, 
         echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         sites = prepared.gdf
-        sites.attrs["source"] = prepared.source
+        sources["sites"] = prepared.source
     if zones_path:
         prepared = load_layer(zones_path, "cbd_zones", config=config, **rules.kwargs("zones"))
         rules.record("zones", prepared)
         echo_notes(prepared)
         echo_problems(prepared.warnings, prepared.source)
         zones = prepared.gdf
-        zones.attrs["source"] = prepared.source
+        sources["zones"] = prepared.source
     rules.check()
-    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by)
-    written = write_target_report(result, out_dir, force=force, protected=protected) if out_dir else []
+    result = run_target_accounting(config, sites=sites, zones=zones, as_of=as_of, by=by, sources=sources)
+    written = (publish_files(target_report_files(result), out_dir, force=force, protected=protected)
+               if out_dir else [])
     if as_json:
         payload = result.to_dict()
         payload.pop("sites")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -12,6 +11,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .. import schemas as S
 from ..errors import FutianGISError
+from ..jsonutil import jsonable
 from ..overlay import merge_pieces
 
 __all__ = ["CoverageInputError", "CoverageResult", "verdict_of"]
@@ -146,7 +146,7 @@ class CoverageResult:
         """Plain data for JSON: overall, units keyed by unit id, settings and notes."""
         units = {}
         for _, row in self.units.iterrows():
-            units[str(row[S.ID])] = {k: _num(v) for k, v in row.items()
+            units[str(row[S.ID])] = {k: jsonable(v) for k, v in row.items()
                                      if k != S.ID and k != "geometry"}
         return {
             "theme": self.theme,
@@ -157,17 +157,17 @@ class CoverageResult:
             "deadline": self.deadline,
             "verdict": self.verdict,
             "excluded": [] if self.excluded is None else [
-                {k: _num(v) for k, v in r.items()} for r in self.excluded.to_dict("records")],
+                {k: jsonable(v) for k, v in r.items()} for r in self.excluded.to_dict("records")],
             "threshold": self.threshold,
             "meets_threshold": self.meets_threshold,
-            "radius_m": self.radius_m,
+            "radius_m": jsonable(self.radius_m),
             "quad_segs": self.quad_segs,
             "denominator": self.denominator,
             "crs": self.crs,
             "facilities": self.facilities_count,
             "illustrative": self.illustrative,
             "notes": list(self.notes),
-            "overall": {k: _num(v) for k, v in self.overall.items()},
+            "overall": {k: jsonable(v) for k, v in self.overall.items()},
             "units": units,
             "gaps": {
                 "count": int(len(self.gaps)),
@@ -194,13 +194,3 @@ def verdict_of(coverage: float | None, threshold: float | None, deadline: str | 
         text += f" by {deadline}"
     return {"met": met, "verdict": "met" if met else "not met", "verdict_zh": "达标" if met else "未达标",
             "margin_pp": margin, "text": text}
-
-
-def _num(value: Any) -> Any:
-    if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-

@@ -17,6 +17,7 @@ config in front, for scripts). Everything is importable from ``futiangis.project
 """
 from __future__ import annotations
 
+from .analyses import StatsSummary
 from .runners import load_build_layers, run_coverage, run_target_accounting, run_terrain, stats_by
 from .scaffold import PROJECT_README, init_project
 from .shell import _OPTIONAL_LAYERS as _OPTIONAL_LAYERS
@@ -26,6 +27,7 @@ from .shell import Project, open_project
 
 __all__ = [
     "Project",
+    "StatsSummary",
     "open_project",
     "init_project",
     "run_coverage",

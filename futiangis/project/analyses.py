@@ -7,6 +7,8 @@ given and calls the pure core (:mod:`futiangis.targets`, :mod:`futiangis.terrain
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,29 @@ if TYPE_CHECKING:
     from ..terrain import TerrainResult
 
 
+@dataclass(frozen=True)
+class StatsSummary:
+    """Per-unit statistics and what they rest on (``futiangis stats``).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per unit or zone (:func:`futiangis.join.summarize_units`); the result's own.
+    by : {"units", "zones"}
+    unit_layer : str
+        The catalogue layer of the rows.
+    missing_layers, illustrative_layers : tuple of str
+        Statistics layers not in the catalogue (their columns are left out) and those
+        that are illustrative data.
+    """
+
+    table: pd.DataFrame
+    by: str
+    unit_layer: str
+    missing_layers: tuple[str, ...] = ()
+    illustrative_layers: tuple[str, ...] = ()
+
+
 class PlanAnalyses:
     """Targets, terrain and stats of a :class:`~futiangis.project.Project` (mixed into it)."""
 
@@ -32,6 +57,7 @@ class PlanAnalyses:
         def catalog(self) -> dict[str, LayerInfo]: ...
         def layer(self, kind: str) -> gpd.GeoDataFrame: ...
         def has_layer(self, kind: str) -> bool: ...
+        def provenance_of(self, frame: Any, kind: str) -> Mapping[str, Any]: ...
         def layer_path(self, kind: str) -> Path: ...
         def read_raster(self, path: str | Path) -> RasterData: ...
 
@@ -43,6 +69,7 @@ class PlanAnalyses:
         areas: gpd.GeoDataFrame | None = None,
         as_of: Any = None,
         by: str | None = "subdistricts",
+        sources: Mapping[str, str] | None = None,
     ) -> TargetResult:
         """Account ``[[targets]]`` against the sites (default: the project's layers).
 
@@ -56,6 +83,9 @@ class PlanAnalyses:
             Evaluation date (``YYYY-MM-DD`` or a year); default: each target's end.
         by : {"subdistricts", "units"} or None
             Which areas ``by_area`` uses (街道 or traffic zones); None: no area table.
+        sources : mapping, optional
+            ``sites`` / ``zones`` / ``areas`` → how the report names a frame the caller
+            brings (e.g. its file); the project's own layers are named from the catalogue.
 
         Raises
         ------
@@ -66,7 +96,7 @@ class PlanAnalyses:
         """
         from ..crs import require_same_crs
         from ..errors import CRSError, LayerValidationError, Problem
-        from ..targets import AREA_LAYERS, _source, account_targets, parse_as_of
+        from ..targets import AREA_LAYERS, account_targets, parse_as_of
 
         as_of = parse_as_of(as_of)
         if not self.config.targets:
@@ -82,6 +112,14 @@ class PlanAnalyses:
             kind = AREA_LAYERS.get(by, by)
             areas = self.layer(kind) if self.has_layer(kind) else None
         frames = {"sites": sites, "zones": zones, "areas": areas}
+        area_kind = AREA_LAYERS.get(by, by) if by is not None else "areas"
+        prov = {"sites": self.provenance_of(sites, "renewal_sites"),
+                "zones": self.provenance_of(zones, "cbd_zones"),
+                "areas": self.provenance_of(areas, area_kind) if areas is not None else {}}
+
+        def _source(role: str, default: str) -> str:
+            return (sources or {}).get(role) or S.source_label(prov[role], default)
+
         for what, frame in frames.items():
             if frame is not None and frame.crs is None:
                 raise CRSError(f"{what} have no CRS; load them with futiangis.load.load_layer "
@@ -89,17 +127,18 @@ class PlanAnalyses:
         require_same_crs(*(f for f in frames.values() if f is not None),
                          what="target accounting (sites, zones, areas)")
         if S.ID not in zones.columns:
-            raise LayerValidationError(_source(zones, "zones"), [Problem(
+            raise LayerValidationError(_source("zones", "zones"), [Problem(
                 "missing_field", "zones need an 'id' column.", field=S.ID)])
         result = account_targets(sites, zones, self.config.targets, as_of=as_of, areas=areas,
                                  area_kind=by if areas is not None else None,
-                                 source=_source(sites, "sites"))
-        sources = {"sites": _source(sites, "sites"), "zones": _source(zones, "zones")}
+                                 source=_source("sites", "sites"))
+        labels = {"sites": _source("sites", "sites"), "zones": _source("zones", "zones")}
         if areas is not None:
-            sources["areas"] = _source(areas, by or "areas")
+            labels["areas"] = _source("areas", by or "areas")
         return dataclasses.replace(
-            result, illustrative=S.is_illustrative(sites) or S.is_illustrative(zones),
-            sources=sources)
+            result, illustrative=(S.is_illustrative(sites, prov["sites"])
+                                  or S.is_illustrative(zones, prov["zones"])),
+            sources=labels)
 
     def terrain(
         self,
@@ -123,6 +162,8 @@ class PlanAnalyses:
             parks = self.layer("parks")
         return analyse_terrain(
             routes, parks, dem,
+            provenance={"slow_routes": self.provenance_of(routes, "slow_routes"),
+                        "parks": self.provenance_of(parks, "parks")},
             sample_step_m=settings.sample_step_m,
             max_grade_pct=settings.cycling_max_grade_pct,
             smooth_m=settings.smooth_m if smooth_m is None else smooth_m,
@@ -131,9 +172,13 @@ class PlanAnalyses:
     def stats(self, by: str = "units") -> pd.DataFrame:
         """Stations, routes and parks per statistical unit (``units``) or CBD zone (``zones``).
 
-        ``result.attrs`` holds ``by``, ``unit_layer``, ``missing_layers`` (kinds not in the
-        catalogue) and ``illustrative_layers``.
+        The table of :meth:`stats_summary`, which also says which layers were missing or
+        illustrative.
         """
+        return self.stats_summary(by).table
+
+    def stats_summary(self, by: str = "units") -> StatsSummary:
+        """:meth:`stats` with what the table rests on, as a frozen :class:`StatsSummary`."""
         from ..join import STATS_LAYERS, disjoint_zones, summarize_units
 
         if by not in ("units", "zones"):
@@ -145,10 +190,7 @@ class PlanAnalyses:
             units = units.set_geometry(geoms)
         catalog = self.catalog()
         present = {k: self.layer(k) for k in STATS_LAYERS if self.has_layer(k)}
-        out = summarize_units(units, present)
-        out.attrs["by"] = by
-        out.attrs["unit_layer"] = unit_kind
-        out.attrs["missing_layers"] = [k for k in STATS_LAYERS if k not in present]
-        out.attrs["illustrative_layers"] = [
-            k for k in present if catalog[k].accuracy_class == "illustrative"]
-        return out
+        return StatsSummary(
+            table=summarize_units(units, present), by=by, unit_layer=unit_kind,
+            missing_layers=tuple(k for k in STATS_LAYERS if k not in present),
+            illustrative_layers=tuple(k for k in present if catalog[k].accuracy_class == "illustrative"))

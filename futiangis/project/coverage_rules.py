@@ -6,6 +6,7 @@ GeoDataFrames and typed settings to the pure :mod:`futiangis.coverage`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ class CoverageRules:
         def layer(self, kind: str) -> gpd.GeoDataFrame: ...
         def has_layer(self, kind: str) -> bool: ...
         def read_raster(self, path: str | Path) -> RasterData: ...
+        def provenance_of(self, frame: Any, kind: str) -> Mapping[str, Any]: ...
 
     def coverage(
         self,
@@ -107,7 +109,7 @@ class CoverageRules:
             from ..zonal import check_population_raster
 
             population = check_population_raster(population)
-        illustrative = S.is_illustrative(facilities)
+        illustrative = S.is_illustrative(facilities, self.provenance_of(facilities, settings.layer))
         counted, note = select_scenario(facilities, scenario)
         excluded = None
         rule_text = settings.rule

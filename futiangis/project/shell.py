@@ -6,8 +6,10 @@ beside it by theme (:mod:`.coverage_rules`, :mod:`.analyses`) and are mixed in h
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..config import CONFIG_NAME, Config, find_config, load_config
@@ -95,6 +97,35 @@ class Project(CoverageRules, PlanAnalyses):
             self._cache["catalog"] = read_catalog(self.layers_dir)
         return dict(self._cache["catalog"])
 
+    @property
+    def provenance(self) -> Mapping[str, Mapping[str, Any]]:
+        """Layer kind → its provenance record (``layers/<kind>.meta.toml``: ``title_zh``,
+        ``title_en``, ``source``, ``licence``, ``crs``, ``accuracy_class``, ``accuracy_m``,
+        ``date``, ``notes``, ``path``), read-only; empty without a layers folder.
+
+        The provenance travels beside the frames, never in ``gdf.attrs`` (which pandas
+        documents as experimental and many operations drop): the shell hands this mapping
+        to render (``ThemeContext.provenance``) and to the analyses that name their sources.
+        """
+        if "provenance" not in self._cache:
+            try:
+                catalog = self.catalog()
+            except LayerReadError:
+                catalog = {}
+            self._cache["provenance"] = MappingProxyType(
+                {kind: MappingProxyType(info.as_dict()) for kind, info in catalog.items()})
+        return self._cache["provenance"]
+
+    def provenance_of(self, frame: Any, kind: str) -> Mapping[str, Any]:
+        """The provenance of ``frame`` if it is the project's own layer ``kind``, else ``{}``.
+
+        A frame a caller brings (their own file) has no catalogue record; the project's
+        cached layer (what :meth:`layer` and :meth:`build_layers` hand out) has one.
+        """
+        if frame is None or frame is self._cache.get(f"layer:{kind}"):
+            return self.provenance.get(kind, {})
+        return {}
+
     def has_layer(self, kind: str) -> bool:
         """True if the catalogue lists ``kind`` and its file exists."""
         try:
@@ -133,9 +164,8 @@ class Project(CoverageRules, PlanAnalyses):
                 self.layer_path(kind)  # raises the message naming the catalogue
                 raise AssertionError("unreachable")
             district = None if kind == self.config.region.district_layer else self.district_wgs84()
-            gdf = load_layer(info.path, kind, config=self.config, district_wgs84=district).gdf
-            gdf.attrs["provenance"] = info.as_dict()
-            self._cache[key] = gdf
+            self._cache[key] = load_layer(info.path, kind, config=self.config,
+                                          district_wgs84=district).gdf
         return self._cache[key]
 
     def read_layer(self, path: str | Path, kind: str = "generic", **options: Any) -> PreparedLayer:

@@ -51,21 +51,21 @@ def lifecircle_table_html(frame: pd.DataFrame, circles, *, lang: str = "zh") -> 
 
 
 def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
-                    network_lines: gpd.GeoDataFrame | None = None, lang: str = "zh") -> MapSpec:
+                    network_lines: gpd.GeoDataFrame | None = None, lang: str = "zh",
+                    provenance: Mapping[str, Mapping[str, Any]] | None = None) -> MapSpec:
     """The life-circle page (see the module docstring)."""
     district, units = layers["district"], layers["units"]
     assert district is not None and units is not None, "district and units are required"
     land = shapely.union_all(district.geometry.to_numpy())
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5,
-                       provenance=dict(district.attrs.get("provenance", {})), interactive=False)]
+                       provenance=dict((provenance or {}).get("district") or {}), interactive=False)]
+    prov = dict((provenance or {}).get("network") or {})
     if network_lines is None and getattr(lc, "network", None) is not None:
         network_lines = lc.network.edges[[S.EDGE_ID, S.LINE_ID, S.LENGTH_M, "geometry"]].copy()
         network_lines.insert(0, S.ID, network_lines[S.EDGE_ID].astype(str))
-        network_lines.attrs["provenance"] = {"source": lc.network.label,
-                                             "accuracy_class": "illustrative"}
+        prov = {"source": lc.network.label, "accuracy_class": "illustrative"}
     if network_lines is not None:
-        prov = dict(network_lines.attrs.get("provenance", {}))
         specs.append(LayerSpec(
             "network", network_lines, "步行网络（派生，粗略）", "Walking network (derived, coarse)",
             "基础", "Base", fields=(Field(S.LINE_ID, "线路", "Line"),
@@ -86,7 +86,7 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
             fields=(Field(S.ID, "编号", "ID"), Field(col, "达到主题数", "Themes reached", "int"),
                     Field("reached", "达到的主题", "Themes")),
             colors=colors, fill_opacity=0.6, weight=0.6, show=(i == len(lc.circles) - 1),
-            provenance=dict(units.attrs.get("provenance", {})),
+            provenance=dict((provenance or {}).get("units") or {}),
             legend=None if i < len(lc.circles) - 1 else LegendSection(
                 "达到的主题数（各生活圈同色）", "Themes reached (same colours for every circle)",
                                  tuple(LegendEntry(COUNT_COLORS[k], f"{k} / {n_themes}",
@@ -159,4 +159,5 @@ def lifecircle_spec(layers: Mapping[str, gpd.GeoDataFrame | None], lc: Any, *,
 
 @register_theme("lifecircle", order=60, title=("5/10/15 分钟生活圈", "5/10/15-minute life circles"))
 def _lifecircle_page(ctx: ThemeContext) -> MapSpec | None:
-    return None if ctx.data is None else lifecircle_spec(ctx.layers, ctx.data, lang=ctx.lang)
+    return None if ctx.data is None else lifecircle_spec(ctx.layers, ctx.data, lang=ctx.lang,
+                                                         provenance=ctx.provenance)

@@ -77,16 +77,21 @@ def _ranked_table(result, lang: str) -> str:
 
 
 def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[str, Any], *,
-                lang: str = "zh") -> MapSpec | None:
-    """The siting page (see the module docstring); None without results or a district."""
+                lang: str = "zh", provenance: Mapping[str, Mapping[str, Any]] | None = None
+                ) -> MapSpec | None:
+    """The siting page (see the module docstring); None without results or a district.
+
+    ``provenance`` maps a layer kind to its provenance record (from the shell).
+    """
+    provenance = provenance or {}
     district = layers.get("district")
     if district is None or not results:
         return None
     land = shapely.union_all(district.geometry.to_numpy())
     specs = [LayerSpec("district", district, "福田区界", "Futian boundary", "基础", "Base",
                        color="#343a40", fill=False, weight=2.5, interactive=False,
-                       provenance=dict(district.attrs.get("provenance", {}))),
-             *_subdistricts(layers)]
+                       provenance=dict(provenance.get("district") or {})),
+             *_subdistricts(layers, provenance)]
     bodies = []
     for i, (theme, res) in enumerate(results.items()):
         zh, en = NAMES.get(theme, (theme, theme))
@@ -121,7 +126,8 @@ def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[
             specs.append(LayerSpec(f"{theme}_existing", ex, f"{zh}：现有", f"{en}: existing",
                                    group_zh, group_en, fields=(Field(S.ID, "编号", "ID"),),
                                    color=EXISTING, radius=3.0, show=show,
-                                   provenance=dict(res.existing.attrs.get("provenance", {}))))
+                                   provenance=dict(provenance.get(S.THEME_LAYER.get(theme, theme))
+                                                   or {})))
         if theme == "bike" and res.demand_kind == "points":
             dem = res.demand.copy()
             state = ["before" if b else "after" if a else "uncovered"
@@ -130,7 +136,7 @@ def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[
             dem[S.ID] = dem["demand_id"].astype(str)
             dem = dem[dem["weight"] > 0]
             bike_demand = layers.get("bike_demand")
-            dprov = dict(bike_demand.attrs.get("provenance", {})) \
+            dprov = dict(provenance.get("bike_demand") or {}) \
                 if bike_demand is not None else {"source": "数据来源：深圳市政府数据开放平台"}
             specs.append(LayerSpec(
                 "bike_demand", dem, "共享单车出行端点（样本）", "Dockless-bike trip ends (sample)",
@@ -176,4 +182,4 @@ def siting_spec(layers: Mapping[str, gpd.GeoDataFrame | None], results: Mapping[
 
 @register_theme("siting", order=70, title=("下一批站点选址", "Where next: siting"))
 def _siting(ctx: ThemeContext):
-    return siting_spec(ctx.layers, ctx.data or {}, lang=ctx.lang)
+    return siting_spec(ctx.layers, ctx.data or {}, lang=ctx.lang, provenance=ctx.provenance)

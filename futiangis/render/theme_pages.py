@@ -17,7 +17,7 @@ from .themes import cbd_renewal_spec, charging_spec, overview_spec, parks_spec, 
 
 @register_theme("overview", order=10, title=("福田区规划总览", "Futian planning overview"))
 def _overview(ctx: ThemeContext):
-    return overview_spec(ctx.layers, lang=ctx.lang)
+    return overview_spec(ctx.layers, lang=ctx.lang, provenance=ctx.provenance)
 
 
 def _progress_by_year(settings: ThemeSettings, layers: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,23 +51,25 @@ def _progress_by_year(settings: ThemeSettings, layers: Mapping[str, Any]) -> dic
 def _cbd_renewal(ctx: ThemeContext):
     data = ctx.data or {}
     return cbd_renewal_spec(ctx.layers, ctx.stats.targets, lang=ctx.lang,
-                            progress_by_year=data.get("progress") or None, statuses_by_year=data.get("statuses"))
+                            progress_by_year=data.get("progress") or None, statuses_by_year=data.get("statuses"),
+                            provenance=ctx.provenance)
 
 
 @register_theme("parks", order=30, title=("公园与服务覆盖", "Parks & coverage"))
 def _parks(ctx: ThemeContext):
     return parks_spec(ctx.layers, ctx.stats.coverage.get("parks"), ctx.threshold("parks", 0.8),
-                      radii=ctx.stats.park_radii, lang=ctx.lang)
+                      radii=ctx.stats.park_radii, lang=ctx.lang, provenance=ctx.provenance)
 
 
 @register_theme("slow_bike", order=40, title=("慢行交通与公共自行车", "Slow traffic & public bikes"))
 def _slow_bike(ctx: ThemeContext):
     max_grade = ctx.settings.terrain.cycling_max_grade_pct
     return slow_bike_spec(ctx.layers, ctx.stats.coverage.get("bike"), ctx.stats.gradients,
-                          ctx.threshold("bike", 0.8), max_grade_pct=max_grade, lang=ctx.lang)
+                          ctx.threshold("bike", 0.8), max_grade_pct=max_grade, lang=ctx.lang,
+                          provenance=ctx.provenance)
 
 
 @register_theme("charging", order=50, title=("公共充电覆盖", "EV charging coverage"))
 def _charging(ctx: ThemeContext):
     return charging_spec(ctx.layers, ctx.stats.coverage.get("charging"), ctx.threshold("charging", 1.0),
-                         lang=ctx.lang)
+                         lang=ctx.lang, provenance=ctx.provenance)

@@ -20,10 +20,6 @@ layers and the config and calls :func:`account_targets`.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import geopandas as gpd
-
 from .accounting import ACCOUNT_COLUMNS, assign_columns, estimate_gfa, resolve_overlaps
 from .evaluate import account_targets, evaluation_date, verdict_text
 from .result import ACCOUNTING_RULES, TARGET_COLUMNS, TargetResult
@@ -58,13 +54,3 @@ COLUMNS = ACCOUNT_COLUMNS
 #: ``--by`` choices -> shipped layer
 AREA_LAYERS = {"subdistricts": "subdistricts", "units": "units"}
 
-
-def _source(gdf: gpd.GeoDataFrame, default: str) -> str:
-    prov = gdf.attrs.get("provenance") or {}
-    if prov:
-        title = prov.get("title_en") or prov.get("kind", default)
-        # the file's name, never its absolute path (outputs travel to other machines)
-        path = prov.get("path")
-        where = f"{Path(str(path)).parent.name}/{Path(str(path)).name}" if path else default
-        return f"{where} — {title}; accuracy: {prov.get('accuracy_class', '?')}"
-    return gdf.attrs.get("source", default)

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from ..jsonutil import records
 
 __all__ = ["ACCOUNTING_RULES", "TARGET_COLUMNS", "TargetResult"]
 
@@ -47,25 +46,6 @@ TARGET_COLUMNS = (
     "undated", "progress", "shortfall", "unit", "start", "end", "evaluated_at", "verdict",
     "verdict_zh", "margin", "verdict_text",
 )
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready scalar."""
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        return value.isoformat()
-    return value
-
-
-def records(df: pd.DataFrame) -> list[dict]:
-    """Rows of ``df`` as JSON-ready dicts."""
-    clean = df.astype(object).where(pd.notna(df), None)
-    return [{k: plain(v) for k, v in row.items()} for row in clean.to_dict("records")]
 
 
 @dataclass(frozen=True)
