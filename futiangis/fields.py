@@ -13,11 +13,12 @@ Three sources of mappings, strongest first:
    of long names by the shapefile format.
 
 Two candidate columns at the same level of recognition are an error listing both, never a
-guess. Values: statuses, directions, uses, park classes and route types in Chinese and
-English (:data:`VALUE_VOCABULARY`), booleans 是/否, plus the config's ``[values.<field>]``.
+guess. One investment column per year (``2015年投资(万元)``) becomes
+``investment_2015_100m_cny``, the yearly amounts the renewal-investment target counts.
 
-(Over the house ~400 lines on purpose: a third of the module is the spelling and
-vocabulary tables, kept beside the one function that reads each.)
+Values (vocabularies, dates, name fallbacks) are in :mod:`futiangis.values`, re-exported.
+(Over the house ~400 lines on purpose: a third of the module is the spelling tables and the
+yearly-investment rules, kept beside the one function that reads each.)
 """
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ from . import schemas as S
 from .errors import ConfigError, LayerValidationError, Problem
 from .schemas import LayerSchema
 
+# the value half (vocabularies, dates, names), re-exported: import either from here
+from .values import BOOLEAN_WORDS, VALUE_VOCABULARY, _key, derive_year, fill_names, map_values
+
 __all__ = [
     "FieldRule",
     "FIELD_ALIASES",
@@ -46,6 +50,8 @@ __all__ = [
     "map_values",
     "derive_year",
     "fill_names",
+    "yearly_target",
+    "BOOLEAN_WORDS",
 ]
 
 LON = "lon"
@@ -66,6 +72,8 @@ _UNIT_NAME = {"m2": "m²", "100m_cny": "亿元", "m": "m"}
 
 
 def _unit_family(target: str) -> str | None:
+    if target == S.INVESTMENT_BY_YEAR:  # a table of yearly amounts, 亿元
+        return "100m_cny"
     if target.endswith("_m2"):
         return "m2"
     if target.endswith("_100m_cny"):
@@ -107,6 +115,8 @@ FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
     S.GFA_NEW_M2: (("新增产业用房面积", "新增产业空间", "新增产业用房", "gfa_new"),
                    ("计容建筑面积", "计容面积", "gfa")),
     S.INVESTMENT_100M_CNY: (("投资额", "投资", "总投资", "计划投资", "investment"),),
+    S.INVESTMENT_BY_YEAR: (("年度投资额", "年度投资", "分年度投资", "分年度投资额", "年度投资计划",
+                            "分年投资", "investment by year"),),
     S.INDUSTRIAL_SHARE: (("产业比例", "产业用房比例", "产业占比"),),
     S.USE: (("用途", "功能", "主导功能"),),
     S.ZONE_ID: (("片区", "所属片区", "片区编号"),),
@@ -124,6 +134,23 @@ FIELD_ALIASES: Mapping[str, tuple[tuple[str, ...], ...]] = {
     LON: (("经度", "lon", "lng", "longitude", "long", "x", "point_x", "x坐标", "东坐标"),),
     LAT: (("纬度", "lat", "latitude", "y", "point_y", "y坐标", "北坐标"),),
 }
+# one column per year: 2015年投资, 2015年度投资额, 2015年计划投资, 2015年完成投资, investment_2015
+# -> investment_2015_100m_cny (the yearly amounts the renewal-investment target counts)
+_YEARLY = re.compile(r"^(?:(?P<y1>(?:19|20)\d\d)\s*年?\s*度?\s*(?:计划|完成|实际|实施)?\s*"
+                     r"(?:投资|投资额|完成投资|投资完成额|计划投资|投资计划)|"
+                     r"(?:investment|invest)\s*(?P<y2>(?:19|20)\d\d)(?:\s*100m cny)?)$")
+_YEARLY_TARGET = re.compile(r"^investment_(?:19|20)\d\d_100m_cny$")
+_YEAR_AMOUNT = re.compile(r"((?:19|20)\d\d)\s*年?\s*度?\s*[:：=]?\s*(-?\d+(?:\.\d+)?)")
+
+
+def yearly_target(column: str) -> str | None:
+    """``investment_<YYYY>_100m_cny`` for a yearly-investment column name, else None."""
+    m = _YEARLY.match(_key(_split_header(column)[0]))
+    if not m:
+        return None
+    return f"investment_{m.group('y1') or m.group('y2')}_100m_cny"
+
+
 # "name"/"NAME": Chinese or English by content
 _GENERIC_NAMES = ("name", "名字", "名称 name")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -191,10 +218,6 @@ def rule_applies(rule: FieldRule, columns: Iterable[str], schema: LayerSchema) -
     """True if ``rule`` fits a file: its kind has the target and the file has the column."""
     targets = {f.name for f in schema.fields} | set(COORDINATE_TARGETS) | {"x", "y"}
     return rule.target in targets and _find_column(list(columns), rule.source) is not None
-
-
-def _key(name: str) -> str:
-    return str(name).strip().casefold().replace("_", " ").replace("　", " ")
 
 
 def _split_header(column: str) -> tuple[str, str | None]:
@@ -326,7 +349,8 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
         if rule.optional and not rule_applies(rule, columns, schema):
             del rules[target]  # not about this file (a command reading several files)
             continue
-        if target not in targets:
+        yearly_ok = S.INVESTMENT_100M_CNY in targets and _YEARLY_TARGET.match(target)
+        if target not in targets and not yearly_ok:
             problems.append(Problem(
                 "unknown_target",
                 f"{rule.origin} {target}={rule.source}: a {schema.kind} layer has no field "
@@ -397,9 +421,11 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
                 factors[target] = (_unit_factor(target, unit, f"column {chosen!r}"), unit, chosen)
             except ConfigError as exc:
                 problems.append(Problem("unknown_unit", str(exc), field=target))
-        elif target == S.INVESTMENT_100M_CNY:
+        elif target in (S.INVESTMENT_100M_CNY, S.INVESTMENT_BY_YEAR):
             notes.append(f"  {chosen} has no unit in its header: read as 亿元; if it is 万元 say "
                          f"--field {target}={chosen}:万元")
+    if S.INVESTMENT_100M_CNY in targets:
+        _map_yearly(columns, used, rules, renames, factors, notes, problems, schema.kind)
 
     if truncated:
         warnings.append(Problem(
@@ -418,228 +444,101 @@ def map_fields(frame, schema: LayerSchema, rules: Mapping[str, FieldRule] | None
         notes.append(f"kept the file's own column {t} as {kept}")
     out = out.rename(columns=renames)
     for target, (factor, unit, col) in factors.items():
-        out[target] = _convert(out[target], factor)
+        if target == S.INVESTMENT_BY_YEAR:
+            out[target], n = _convert_year_tables(out[target], factor)
+        else:
+            out[target] = _convert(out[target], factor)
         family = _unit_family(target)
         notes.append(f"converted {col} from {unit} to {_UNIT_NAME[family or 'm2']} (× {factor:g})")
+    if S.INVESTMENT_BY_YEAR in out.columns and S.INVESTMENT_BY_YEAR not in factors:
+        out[S.INVESTMENT_BY_YEAR], n = _convert_year_tables(out[S.INVESTMENT_BY_YEAR], 1.0)
+        if n:
+            notes.append(f"{S.INVESTMENT_BY_YEAR}: {n} year table(s) written as 2014：3.2；2015：4.1 "
+                         "read as {\"2014\": 3.2, \"2015\": 4.1}")
+    bad = _non_numeric_yearly(out, [t for t in renames.values() if _YEARLY_TARGET.match(t)])
+    if bad:
+        raise LayerValidationError(source, bad)
     return out, notes, warnings
 
 
-# ---- values ----------------------------------------------------------------------------------
-def _vocab(pairs: Mapping[str, Iterable[str]]) -> Mapping[str, str]:
-    return {_key(w): target for target, words in pairs.items() for w in (target, *words)}
+def _map_yearly(columns, used, rules, renames, factors, notes, problems, kind) -> None:
+    """Columns of yearly amounts (2015年投资 …) -> ``investment_<YYYY>_100m_cny``, units converted."""
+    found: dict[str, list[str]] = {}
+    for c in columns:
+        if c in used or c in renames:
+            continue
+        target = yearly_target(c)
+        if target is None or target in rules or target in renames.values():
+            continue
+        if str(c) == target:
+            continue  # already the schema's spelling
+        found.setdefault(target, []).append(c)
+    for target, cols in sorted(found.items()):
+        if len(cols) > 1:
+            problems.append(Problem(
+                "ambiguous_field",
+                f"{len(cols)} columns could be {target}: {', '.join(cols)}; choose one with "
+                f"--field {target}=COLUMN (or [fields.{kind}] in futiangis.toml).", field=target))
+            continue
+        col = cols[0]
+        renames[col] = target
+        used.add(col)
+        notes.append(f"mapped {col} → {target} (the year's investment, 亿元)")
+        _base, unit = _split_header(col)
+        if unit is None:
+            notes.append(f"  {col} has no unit in its header: read as 亿元; if it is 万元 say "
+                         f"--field {target}={col}:万元")
+            continue
+        try:
+            factors[target] = (_unit_factor(target, unit, f"column {col!r}"), unit, col)
+        except ConfigError as exc:
+            problems.append(Problem("unknown_unit", str(exc), field=target))
 
 
-VALUE_VOCABULARY: Mapping[str, Mapping[str, str]] = {
-    S.STATUS: _vocab({
-        "planned": ("规划", "拟建", "计划", "规划中", "拟实施", "proposed", "plan", "planning"),
-        "approved": ("已批", "已立项", "已审批", "已获批", "已批准", "批准", "立项", "获批"),
-        "under_construction": ("在建", "施工中", "已开工", "建设中", "开工", "under construction",
-                               "under-construction", "construction", "building"),
-        "completed": ("建成", "已建成", "竣工", "已竣工", "完成", "已完成", "existing", "运营",
-                      "运营中", "已运营", "built", "complete", "operating", "open"),
-    }),
-    S.DIRECTION: _vocab({v: (S.DIRECTION_ZH[v], S.DIRECTION_ZH[v] + "区") for v in S.DIRECTION_VALUES}),
-    S.USE: _vocab({
-        "industrial": ("工业", "产业", "新型产业", "产业用房", "m0", "m1"),
-        "office": ("办公", "商务办公"),
-        "commercial": ("商业", "商服"),
-        "mixed": ("混合", "综合", "混合用地"),
-        "residential": ("居住", "住宅"),
-        "public": ("公共", "公共服务", "公服"),
-    }),
-    S.PARK_CLASS: _vocab({
-        "comprehensive": ("综合公园",), "ecological": ("生态公园",), "community": ("社区公园",),
-        "mountain": ("山体公园", "郊野公园"), "wetland": ("湿地公园",),
-    }),
-    S.SUPPLY_TYPE: _vocab({
-        "urban_renewal": ("城市更新", "更新"), "new_land": ("新增用地", "新供地", "土地出让"),
-        "purchase_lease": ("购买", "租赁", "收购", "回购", "购租"), "other": ("其他",),
-    }),
-    S.ROUTE_TYPE: _vocab({
-        "greenway": ("绿道",), "cycle_lane": ("自行车道", "自行车专用道", "单车道"),
-        "footway": ("步行道", "人行道", "步道"),
-    }),
-}
-BOOLEAN_WORDS: Mapping[str, bool] = {
-    **{_key(w): True for w in ("是", "是的", "有", "对", "√", "y", "t", "true", "yes", "1")},
-    **{_key(w): False for w in ("否", "不是", "无", "没有", "×", "n", "f", "false", "no", "0")},
-}
+def _convert_year_tables(series: pd.Series, factor: float) -> tuple[pd.Series, int]:
+    """``2014：3.2；2015：4.1`` / ``2014年3.2, 2015年4.1`` / JSON -> JSON in 亿元 (× factor).
 
-
-def map_values(frame, schema: LayerSchema, configured: Mapping[str, Mapping[str, str]] | None = None):
-    """Translate values to the schema's vocabulary (statuses, directions, booleans …).
-
-    ``configured`` is the config's ``[values]`` table: ``{field: {word: value}}``; it wins
-    over the built-in words. Values already in the vocabulary are untouched; values not
-    recognised are left for validation, which lists them once with their counts.
-
-    Returns
-    -------
-    (frame, notes)
-
-    Raises
-    ------
-    ConfigError
-        If a ``[values.<field>]`` entry maps to a value outside the field's vocabulary.
+    Text that holds no year-amount pair is left as is, for the accounting to name it.
     """
-    configured = configured or {}
-    out = frame.copy()
-    notes: list[str] = []
-    for spec in schema.fields:
-        if spec.name not in out.columns:
-            continue
-        if spec.dtype == "date":
-            out[spec.name], changed = _iso_dates(out[spec.name])
-            if changed:
-                notes.append(f"{spec.name}: {changed} date(s) written as 年/月 or with dots read as "
-                             "ISO dates (a month alone = its last day, a year = 31 December)")
-            continue
-        if spec.allowed is not None:
-            own = {}
-            for word, value in (configured.get(spec.name) or {}).items():
-                if value not in spec.allowed:
-                    raise ConfigError(
-                        f"[values.{spec.name}] {word} = {value!r}: not one of {', '.join(spec.allowed)}."
-                    )
-                own[_key(word)] = value
-            vocab: dict[str, Any] = {**VALUE_VOCABULARY.get(spec.name, {}), **own}
-            table = {v: v for v in spec.allowed}
-        elif spec.dtype == "bool":
-            vocab, table = dict(BOOLEAN_WORDS), {}
-        else:
-            continue
-        col = out[spec.name]
-        if spec.dtype == "bool" and pd.api.types.is_bool_dtype(col):
-            continue
-        counts: dict[tuple[str, Any], int] = {}
-        mapped = []
-        for value in col.to_numpy(dtype=object):
-            if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-                mapped.append(value)
-                continue
-            text = str(value)
-            if text in table:
-                mapped.append(text)
-                continue
-            new = vocab.get(_key(text))
-            if new is None:
-                mapped.append(value)
-                continue
-            mapped.append(new)
-            if str(new) != text:
-                counts[(text, new)] = counts.get((text, new), 0) + 1
-        if counts:
-            out[spec.name] = pd.Series(mapped, index=out.index, dtype=object)
-            words = ", ".join(f"{w} → {v} ({n})" for (w, v), n in counts.items())
-            notes.append(f"{spec.name}: {words}")
-    return out, notes
-
-
-_DATE = re.compile(r"^\s*(\d{4})\s*(?:[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(\d{1,2})\s*日?)?\s*月?)?\s*$")
-
-
-def _iso_dates(series: pd.Series) -> tuple[pd.Series, int]:
-    """``2014年12月`` / ``2014.12.31`` / ``2014/6`` -> ISO text; others untouched.
-
-    A month alone means its last day, as a bare year means 31 December (see
-    :mod:`futiangis.dates`): the conservative reading of "completed in December 2014".
-    """
-    import calendar
+    import json
 
     out, changed = [], 0
     for value in series.to_numpy(dtype=object):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value.strip():
             out.append(value)
             continue
-        m = _DATE.match(value)
-        if not m or (m.group(2) is None and value.strip().isdigit()):
-            out.append(value)
-            continue
-        year, month, day = int(m.group(1)), m.group(2), m.group(3)
-        if month is None:
-            iso = f"{year:04d}"
-        else:
-            mo = int(month)
-            if not 1 <= mo <= 12:
-                out.append(value)
+        text = value.strip()
+        pairs = None
+        if text.startswith("{"):
+            try:
+                pairs = [(str(k), float(v)) for k, v in json.loads(text).items()]
+            except (ValueError, TypeError, AttributeError):
+                pairs = None
+        if pairs is None:
+            found = _YEAR_AMOUNT.findall(text)
+            rest = _YEAR_AMOUNT.sub("", text)
+            if not found or re.search(r"\d", rest):
+                out.append(value)  # not a year table: left for validation to name
                 continue
-            d = int(day) if day else calendar.monthrange(year, mo)[1]
-            iso = f"{year:04d}-{mo:02d}-{d:02d}"
-        changed += iso != value
-        out.append(iso)
+            pairs = [(y, float(a)) for y, a in found]
+        table = {y: round(a * factor, 12) for y, a in pairs}
+        new = json.dumps(table, ensure_ascii=False)
+        changed += new != text
+        out.append(new)
     return pd.Series(out, index=series.index, dtype=object), changed
 
 
-# ---- derived columns -------------------------------------------------------------------------
-_YEAR = re.compile(r"(19[7-9]\d|20\d\d|2100)")
-
-
-def _year_of(value) -> float:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return np.nan
-    if hasattr(value, "year"):
-        return float(value.year)
-    if isinstance(value, (int, float, np.integer, np.floating)) and 1970 <= float(value) <= 2100:
-        return float(int(value))
-    m = _YEAR.search(str(value))
-    return float(m.group(1)) if m else np.nan
-
-
-def derive_year(frame, schema: LayerSchema):
-    """Fill ``year`` (when the file has none) from 竣工时间 / 批准时间 by status.
-
-    A completed site takes the year of its completion date, an approved or
-    under-construction one its approval date, so ``target --as-of`` works on tables
-    that record dates instead of a year. Returns ``(frame, notes)``.
-    """
-    names = {f.name for f in schema.fields}
-    if S.YEAR not in names or S.YEAR in frame.columns or S.STATUS not in frame.columns:
-        return frame, []
-    have = [c for c in (S.COMPLETED_DATE, S.APPROVED_DATE) if c in frame.columns]
-    if not have:
-        return frame, []
-    out = frame.copy()
-    done = out[S.COMPLETED_DATE].map(_year_of) if S.COMPLETED_DATE in out else pd.Series(np.nan, index=out.index)
-    appr = out[S.APPROVED_DATE].map(_year_of) if S.APPROVED_DATE in out else pd.Series(np.nan, index=out.index)
-    status = out[S.STATUS].astype(str)
-    year = np.where(status == "completed", done, np.where(
-        status.isin(["approved", "under_construction"]), appr, np.nan))
-    out[S.YEAR] = pd.Series(year, index=out.index, dtype="float64")
-    n = int(pd.notna(year).sum())
-    notes = [f"year: from {' / '.join(have)} by status (completed: completion year; approved / "
-             f"under construction: approval year) for {n} of {len(out)} features"]
-    return out, notes
-
-
-def fill_names(frame, schema: LayerSchema, id_field: str = S.ID):
-    """Missing names fall back: name_en → name_zh → id (and name_zh → name_en → id).
-
-    Returns ``(frame, warnings)``: one warning per name field that had to be filled.
-    """
-    names = {f.name for f in schema.fields}
-    if not {S.NAME_ZH, S.NAME_EN} <= names:
-        return frame, []
-    out = frame.copy()
-    ids = (out[id_field].astype("string") if id_field in out.columns
-           else pd.Series([str(i + 1) for i in range(len(out))], index=out.index, dtype="string"))
-    warnings: list[Problem] = []
-    empty = pd.Series(pd.NA, index=out.index, dtype="string")
-    original = {n: (out[n].astype("string") if n in out.columns else empty) for n in (S.NAME_ZH, S.NAME_EN)}
-    for name, other in ((S.NAME_ZH, S.NAME_EN), (S.NAME_EN, S.NAME_ZH)):
-        own, alt = original[name], original[other]
-        blank = own.isna() | (own.str.strip() == "")
-        blank = blank.fillna(True)
-        if not blank.any():
-            continue
-        alt_ok = alt.notna() & (alt.str.strip() != "").fillna(False)
-        filled = own.where(~blank, alt.where(alt_ok, ids))
-        out[name] = filled
-        n_alt = int((blank & alt_ok).sum())
-        n_id = int((blank & ~alt_ok).sum())
-        parts = ([f"{n_alt} from {other}"] if n_alt else []) + ([f"{n_id} from the id"] if n_id else [])
-        warnings.append(Problem(
-            "name_fallback",
-            f"{int(blank.sum())} of {len(out)} features have no {name}; shown with "
-            f"{' and '.join(parts)} instead. Add a {name} column (or map one with --field "
-            f"{name}=COLUMN) to name them.", field=name, severity="warning"))
-    return out, warnings
+def _non_numeric_yearly(frame, targets) -> list[Problem]:
+    problems = []
+    for target in targets:
+        col = frame[target]
+        num = pd.to_numeric(col, errors="coerce")
+        bad = col.notna() & num.isna() & (col.astype("string").str.strip() != "")
+        ids = frame[S.ID].astype(str) if S.ID in frame.columns else pd.Series(
+            [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+        for i in np.flatnonzero(bad.to_numpy(dtype=bool))[:20]:
+            problems.append(Problem(
+                "wrong_type", f"{col.iloc[i]!r} is not an amount (亿元, or the unit given in the "
+                "header or --field); write a number, or leave it empty if unknown.",
+                feature_id=ids.iloc[i], field=target))
+    return problems

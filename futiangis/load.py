@@ -30,6 +30,7 @@ from .io import (
     read_vector,
 )
 from .io.dxf import CAD_HANDLE, CAD_LAYER, CAD_OPEN_GAP
+from .io.textcheck import control_character_warnings
 from .schemas import get_schema
 from .validate import PreparedLayer, prepare_layer
 
@@ -137,7 +138,7 @@ def load_layer(
     raw, derived = derive_year(raw, schema)
     raw, named = fill_names(raw, schema, schema.id_field)
     notes += mapped + valued + derived
-    extra = list(raw.attrs.get("read_warnings", [])) + extra + named
+    extra = list(raw.attrs.get("read_warnings", [])) + control_character_warnings(raw) + extra + named
     if CAD_HANDLE in raw.columns:
         _refuse_open_outlines(raw, schema, source)
     prj = path.with_suffix(".prj")

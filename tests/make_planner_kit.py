@@ -16,7 +16,11 @@ EPSG:4547, the working CRS), written the way the planner's tools write them:
   分区, labels on 注记), with ``control_points.csv`` (five points, exact) and
   ``control_points_bad.csv`` (point P3 moved 5 m);
 * ``zones_open.dxf`` (an unclosed outline), ``zones_block.dxf`` (a block reference on the
-  zone layer).
+  zone layer), ``zones_hatch.dxf`` (the zones as fills: 西区 a closed polyline hatched as
+  well, 东区 a polyline, 北区 only a HATCH with an island, a pond, as its hole);
+* ``renewal_yearly.gpkg`` — renewal units with one investment column per year and units in
+  the headers (2014年投资(万元), 2015年投资(万元), 计容建筑面积(万㎡)) for the 100亿元 target;
+* ``stations_old.xls`` — the Gaode stations again as an Excel 97-2003 workbook (xlwt).
 
 The local grid below is made up for the tests (scale, rotation, offsets): it is not, and
 is not close to, any real city's grid.
@@ -87,6 +91,19 @@ GRID_TY = 2_470_000.0
 CONTROL = [("P1", 503_100.0, 2_491_600.0), ("P2", 508_900.0, 2_491_700.0), ("P3", 508_800.0, 2_496_400.0),
            ("P4", 503_200.0, 2_496_300.0), ("P5", 506_050.0, 2_494_020.0)]
 MOVED_POINT, MOVED_M = "P3", 5.0
+
+# renewal units with one column per year of investment (GeoPackage: long headers with units)
+# id, 项目名称, 状态, (x0, y0, w, h), 计容建筑面积 万㎡, 2014年投资 万元, 2015年投资 万元, 竣工时间
+RENEWAL_YEARLY = [
+    ("RY-01", "皇岗村更新", "竣工", (503_400, 2_493_200, 200, 150), 9.0, 80_000, 120_000, "2015年11月"),
+    ("RY-02", "水围村更新", "在建", (504_000, 2_493_200, 180, 120), 7.5, 50_000, 95_000, None),
+    ("RY-03", "沙头工业区更新", "已批", (504_600, 2_493_200, 150, 150), 5.0, None, 30_500, None),
+]
+YEARLY_HEADERS = ("2014年投资(万元)", "2015年投资(万元)")
+
+# a CAD drawing with fills: 西区 and 东区 as closed polylines (西区 also hatched: the same area
+# twice), 北区 drawn only as a HATCH with an island (a 400 m x 300 m pond, a hole)
+POND = (505_000.0, 2_495_000.0, 400.0, 300.0)  # x0, y0, w, h in EPSG:4547
 
 
 def to_local(x, y):
@@ -175,6 +192,64 @@ def _dxf(out: Path, name: str, *, open_outline=False, block=False) -> None:
     doc.saveas(out / name)
 
 
+def write_renewal_yearly(out: Path) -> None:
+    rows = []
+    for rid, name, status, (x0, y0, w, h), gfa, inv14, inv15, done in RENEWAL_YEARLY:
+        rows.append({"编号": rid, "项目名称": name, "状态": status, "计容建筑面积(万㎡)": gfa,
+                     YEARLY_HEADERS[0]: None if inv14 is None else float(inv14),
+                     YEARLY_HEADERS[1]: float(inv15), "批准时间": "2014-03", "竣工时间": done or "",
+                     "geometry": _box(x0, y0, w, h)})
+    path = out / "renewal_yearly.gpkg"
+    path.unlink(missing_ok=True)
+    gpd.GeoDataFrame(rows, crs=4547).to_file(path, layer="更新单元", engine="pyogrio")
+
+
+def write_stations_xls(out: Path) -> None:
+    """The Gaode stations of the XLSX again, as an old Excel 97-2003 workbook (.xls, xlwt)."""
+    import xlwt
+
+    from futiangis.crs import wgs84_to_gcj02
+
+    wgs = _to_wgs84([p for _, p, _ in STATIONS_XLSX])
+    lon, lat = wgs84_to_gcj02([p[0] for p in wgs], [p[1] for p in wgs])
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("充电站")
+    for j, head in enumerate(("名称", "经度", "纬度", "充电桩数")):
+        sheet.write(0, j, head)
+    for i, ((name, _, piles), x, y) in enumerate(zip(STATIONS_XLSX, lon, lat), start=1):
+        sheet.write(i, 0, name)
+        sheet.write(i, 1, round(float(x), 7))
+        sheet.write(i, 2, round(float(y), 7))
+        sheet.write(i, 3, piles)
+    book.save(str(out / "stations_old.xls"))
+
+
+def _dxf_hatch(out: Path) -> None:
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$HANDSEED"] = "100"
+    msp = doc.modelspace()
+    doc.layers.add("分区")
+    doc.layers.add("注记")
+    for zname, (x0, y0, x1, y1) in ZONES:
+        u, v = to_local([x0, x1, x1, x0], [y0, y0, y1, y1])
+        pts = list(zip(u.tolist(), v.tolist()))
+        if zname != "北区":
+            msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": "分区"})
+        if zname != "东区":
+            hatch = msp.add_hatch(color=3, dxfattribs={"layer": "分区"})
+            hatch.paths.add_polyline_path(pts, is_closed=True, flags=ezdxf.const.BOUNDARY_PATH_EXTERNAL)
+            if zname == "北区":
+                px, py, pw, ph = POND
+                pu, pv = to_local([px, px + pw, px + pw, px], [py, py, py + ph, py + ph])
+                hatch.paths.add_polyline_path(list(zip(pu.tolist(), pv.tolist())), is_closed=True,
+                                              flags=ezdxf.const.BOUNDARY_PATH_OUTERMOST)
+        cu, cv = to_local((x0 + x1) / 2, (y0 + y1) / 2 + (600 if zname == "北区" else 0))
+        msp.add_text(zname, dxfattribs={"layer": "注记", "insert": (float(cu), float(cv))})
+    doc.saveas(out / "zones_hatch.dxf")
+
+
 def write_control_points(out: Path) -> None:
     u, v = to_local([c[1] for c in CONTROL], [c[2] for c in CONTROL])
     good = ["id,local_x,local_y,x,y"] + [f"{c[0]},{a!r},{b!r},{c[1]!r},{c[2]!r}" for c, a, b in zip(CONTROL, u.tolist(), v.tolist())]
@@ -198,6 +273,9 @@ def main(argv: list[str] | None = None) -> Path:
     _dxf(out, "zones_local.dxf")
     _dxf(out, "zones_open.dxf", open_outline=True)
     _dxf(out, "zones_block.dxf", block=True)
+    _dxf_hatch(out)
+    write_renewal_yearly(out)
+    write_stations_xls(out)
     write_control_points(out)
     print(f"{out}: {len(list(out.iterdir()))} files")
     return out

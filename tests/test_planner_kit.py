@@ -67,7 +67,7 @@ def test_kit_is_complete():
     names = {p.name for p in KIT.iterdir()}
     assert {"renewal_units_gbk.shp", "renewal_units_gbk.dbf", "renewal_units_gbk.shx",
             "stations_gcj02.xlsx", "stations_min.csv", "parks.kmz", "zones_local.dxf",
-            "control_points.csv"} <= names
+            "control_points.csv", "zones_hatch.dxf", "renewal_yearly.gpkg", "stations_old.xls"} <= names
     assert "renewal_units_gbk.cpg" not in names  # GBK without .cpg, as it arrives
 
 
@@ -306,3 +306,76 @@ def test_dxf_without_source_crs_is_refused():
 def test_kit_layers_read_by_gdal_too():
     # an independent reader agrees on what the kit holds
     assert pyogrio.read_info(KIT / "renewal_units_gbk.shp", encoding="gbk")["features"] == len(TRUTH.RENEWAL)
+
+
+# ---- the same stations as an old Excel 97-2003 workbook (.xls) ------------------------------
+def test_xls_positions_within_a_metre_and_coverage(tmp_path, square):
+    xls = KIT / "stations_old.xls"
+    assert xls.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # an OLE2 (BIFF) file, not a zip
+    out = tmp_path / "st.gpkg"
+    res = run("import", xls, "--kind", "charging_stations", "-o", out, "--source-crs", "gcj02")
+    assert res.exit_code == 0, res.output
+    assert "read sheet '充电站' (4 rows)" in res.output and "mapped 经度 → lon" in res.output
+    got = gpd.read_file(out)
+    for (name, (x, y), piles), geom, gname, gpiles in zip(TRUTH.STATIONS_XLSX, got.to_crs(4326).geometry,
+                                                          got["name_zh"], got["piles"]):
+        lon, lat = TO_WGS.transform(x, y)
+        assert GEOD.inv(lon, lat, geom.x, geom.y)[2] < 1.0
+        assert gname == name and gpiles == piles
+    cov = run("coverage", "charging", "--units", square, "--facilities", xls, "--source-crs", "gcj02",
+              "--radius-m", 900, "--json")
+    assert cov.exit_code == 0, cov.output
+    assert json.loads(cov.stdout)["overall"]["covered_m2"] == pytest.approx(4 * math.pi * 900**2, rel=COVER_REL)
+
+
+def test_xls_that_is_not_a_workbook_is_a_clear_error(tmp_path):
+    fake = tmp_path / "stations.xls"
+    fake.write_text("<html><body>saved web page</body></html>", encoding="utf-8")
+    res = run("validate", fake, "--kind", "charging_stations", "--source-crs", "gcj02")
+    assert res.exit_code == 1 and "cannot be opened as an Excel workbook" in res.output
+    assert "Traceback" not in res.output
+
+
+# ---- yearly investment columns in Chinese -> the 100亿元 renewal-investment target ---------------
+def test_renewal_yearly_investment_counts_in_its_year(tmp_path):
+    gpkg = KIT / "renewal_yearly.gpkg"
+    res = run("target", "--sites", gpkg, "--json")
+    assert res.exit_code == 0, res.output
+    for said in ("mapped 2015年投资(万元) → investment_2015_100m_cny (the year's investment, 亿元)",
+                 "converted 2014年投资(万元) from 万元 to 亿元 (× 0.0001)",
+                 "converted 计容建筑面积(万㎡) from 万㎡ to m² (× 10000)"):
+        assert said in res.stderr
+    t = {r["id"]: r for r in json.loads(res.stdout)["targets"]}["renewal_investment"]
+    # hand sums of the kit's 万元 columns / 10,000: 2015 = 12.0 + 9.5 + 3.05; 2014 = 8.0 + 5.0
+    assert t["achieved"] == pytest.approx(sum(r[6] for r in TRUTH.RENEWAL_YEARLY) / 1e4) == pytest.approx(24.55)
+    assert t["target"] == 100
+    out = tmp_path / "sites.gpkg"
+    assert run("import", gpkg, "--kind", "renewal_sites", "-o", out).exit_code == 0
+    sites = gpd.read_file(out).set_index("id")
+    for rid, _, _, (x0, y0, w, h), gfa, inv14, inv15, _ in TRUTH.RENEWAL_YEARLY:
+        assert sites.loc[rid, "investment_2015_100m_cny"] == pytest.approx(inv15 / 1e4)
+        assert sites.loc[rid, "gfa_new_m2"] == pytest.approx(gfa * 1e4)
+        assert sites.loc[rid, "area_m2"] == pytest.approx(_geod_area_4547(shapely.box(x0, y0, x0 + w, y0 + h)), rel=1e-4)
+
+
+# ---- a DXF with fills (HATCH) ---------------------------------------------------------------------
+def test_dxf_hatch_zones_through_the_local_grid(project, tmp_path):
+    assert run("--config", project, "crs", "fit", KIT / "control_points.csv", "--name", "kit").exit_code == 0
+    zones = tmp_path / "zones.gpkg"
+    res = run("--config", project, "import", KIT / "zones_hatch.dxf", "--kind", "units", "-o", zones,
+              "--source-crs", "local:kit", "--layer", "分区")
+    assert res.exit_code == 0, res.output
+    [west_hatch] = [h for h in ezdxf.readfile(KIT / "zones_hatch.dxf").modelspace().query("HATCH")
+                    if len(h.paths) == 1]
+    assert f"HATCH handle {west_hatch.dxf.handle} fills LWPOLYLINE handle" in res.output  # read once
+    got = gpd.read_file(zones).set_index("name_zh")
+    assert sorted(got.index) == sorted(z[0] for z in TRUTH.ZONES)
+    px, py, pw, ph = TRUTH.POND
+    pond = shapely.box(px, py, px + pw, py + ph)
+    for name, (x0, y0, x1, y1) in TRUTH.ZONES:
+        truth = shapely.box(x0, y0, x1, y1)
+        if name == "北区":
+            truth = truth.difference(pond)  # the island is a hole
+        assert got.loc[name, "area_m2"] == pytest.approx(_geod_area_4547(truth), rel=1e-4)
+        assert got.loc[name, "area_m2"] == pytest.approx(truth.area, rel=1e-4)
+    assert got.loc["北区", "area_m2"] == pytest.approx(6000 * 2500 - 400 * 300, rel=1e-4)

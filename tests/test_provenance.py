@@ -41,6 +41,14 @@ def test_an_illustrative_layer_says_so_after_an_operation_that_drops_attrs():
     assert not next(layer for layer in plain.layers if layer.key == "parks").provenance
     assert not plain.has_illustrative
     assert ILLUSTRATIVE_NOTE_ZH.startswith("示意数据")
+    # and on the page itself: the title banner and the layer's source
+    from futiangis.render import page_html
+    from futiangis.render.basemaps import get_basemap
+    from futiangis.render.maps import make_map
+
+    html = page_html(make_map(spec, basemap=get_basemap("none")))
+    assert "含示意数据" in html and "digitised by hand" in html
+    assert "含示意数据" not in page_html(make_map(plain, basemap=get_basemap("none")))
 
 
 def test_is_illustrative_reads_the_record_not_attrs():

@@ -15,30 +15,24 @@ GeoPackage output adds or replaces one layer.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from affine import Affine
-
-import contextlib
-import tomllib
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
-from pyproj import CRS
 
 from ..encodings import codec_for_cpg, normalise_encoding
 from ..errors import LayerReadError
+from .catalog import LayerInfo, count_features, read_catalog
 from .formats import geojson_feature_ids, read_kml, read_parquet, zipped_shapefile
 
-# writing lives in io/outputs.py (folder ownership, GeoPackage layers, staging); re-exported here
+# rasters (io/rasters.py), the catalogue (io/catalog.py) and writing (io/outputs.py: folder
+# ownership, GeoPackage layers, staging) live in their own modules and are re-exported here
 from .outputs import atomic_output_dir, write_bytes_atomic, write_layer, write_text_atomic
+from .rasters import RASTER_SUFFIXES, RasterData, open_raster, read_raster
 from .tables import points_from_table, read_excel_table
+from .textcheck import dbf_nul_problems, gpkg_nul_problems
 
 __all__ = [
     "VECTOR_SUFFIXES",
@@ -54,6 +48,11 @@ __all__ = [
     "write_bytes_atomic",
     "write_text_atomic",
     "atomic_output_dir",
+    "count_features",
+    "open_raster",
+    "TABLE_SUFFIXES",
+    "read_cpg",
+    "shapefile_has_cpg",
 ]
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".csv", ".xlsx", ".xls", ".kml", ".kmz",
@@ -61,7 +60,6 @@ VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".csv", ".xlsx", ".xls"
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")  # no CRS of their own: --source-crs required
 # GeoPackage tables that are not data layers (QGIS keeps its styles in layer_styles)
 NON_DATA_TABLES = ("layer_styles", "qgis_projects")
-RASTER_SUFFIXES = (".tif", ".tiff")
 
 
 # ---------------------------------------------------------------------------------------
@@ -276,152 +274,35 @@ def read_vector(
             gdf.insert(0, "id", ids)
             notes.append("took the GeoJSON Feature id (RFC 7946) as id")
     gdf.attrs["read_notes"] = notes
+    gdf.attrs["read_warnings"] = _nul_problems(path, suffix, target, kwargs.get("layer"), gdf, encoding)
     gdf.attrs["shapefile_without_cpg"] = without_cpg
     gdf.attrs["encoding"] = encoding
     gdf.attrs["encoding_declared_by"] = declared_by or "the file's own encoding"
     return gdf
 
 
+def _nul_problems(path: Path, suffix: str, target, layer, gdf, encoding) -> list:
+    """NULs GDAL would cut values at, looked for in the file's own bytes (GeoPackage, .dbf)."""
+    import zipfile
+
+    if suffix == ".gpkg":
+        return gpkg_nul_problems(path, layer, gdf)
+    if suffix == ".shp":
+        dbf = _sibling(path, ".dbf")
+        return dbf_nul_problems(dbf.read_bytes(), gdf, encoding=encoding) if dbf.exists() else []
+    prefix = f"/vsizip/{path.resolve()}/"
+    if suffix == ".zip" and str(target).startswith(prefix):
+        inner = str(target)[len(prefix):]
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = {n.lower(): n for n in zf.namelist()}
+                name = names.get(inner[:-4].lower() + ".dbf")
+                return dbf_nul_problems(zf.read(name), gdf, encoding=encoding) if name else []
+        except (OSError, zipfile.BadZipFile, KeyError):
+            return []
+    return []
+
+
 def shapefile_has_cpg(path: str | Path) -> bool:
     """True if a shapefile has a ``.cpg`` declaring its text encoding."""
     return _sibling(Path(path), ".cpg").exists()
-
-
-# ---------------------------------------------------------------------------------------
-# rasters
-# ---------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def open_raster(path: str | Path):
-    """Open a raster with rasterio, turning failures into :class:`LayerReadError`."""
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
-    path = Path(path)
-    if not path.exists():
-        raise LayerReadError(f"{path}: raster file not found.")
-    try:
-        ds = rasterio.open(path)
-    except RasterioIOError as exc:
-        raise LayerReadError(
-            f"{path}: cannot be opened as a raster ({exc}). Check that it is a complete "
-            "GeoTIFF (not a saved web page or a partial download); download or export it again."
-        ) from None
-    try:
-        yield ds
-    finally:
-        ds.close()
-
-
-@dataclass(frozen=True)
-class RasterData:
-    """A single-band raster read into memory.
-
-    ``values`` is a float64 masked array (nodata masked); ``transform`` maps pixel to
-    CRS coordinates (affine); ``crs`` is a :class:`pyproj.CRS` or None if the file has none.
-    """
-
-    path: Path
-    values: np.ma.MaskedArray
-    transform: Affine
-    crs: CRS | None
-    nodata: float | None
-    bounds: tuple[float, float, float, float]
-
-    @property
-    def res(self) -> tuple[float, float]:
-        """Pixel size (x, y) in CRS units."""
-        return (abs(self.transform.a), abs(self.transform.e))
-
-
-def read_raster(path: str | Path, *, band: int = 1) -> RasterData:
-    """Read one band of a raster (GeoTIFF) into memory, nodata masked.
-
-    Raises
-    ------
-    LayerReadError
-        If the file cannot be opened or has no such band.
-    """
-    path = Path(path)
-    with open_raster(path) as ds:
-        if band < 1 or band > ds.count:
-            raise LayerReadError(f"{path}: has {ds.count} band(s); band {band} requested.")
-        try:
-            values = ds.read(band, masked=True).astype("float64")
-        except Exception as exc:
-            raise LayerReadError(f"{path}: cannot read pixel values ({exc}); the file may be truncated.") from None
-        crs = CRS.from_user_input(ds.crs.to_wkt()) if ds.crs else None
-        return RasterData(path, values, ds.transform, crs, ds.nodata, tuple(ds.bounds))
-
-
-# ---------------------------------------------------------------------------------------
-# the catalogue of shipped layers
-# ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LayerInfo:
-    """One shipped layer and its provenance (from ``layers/<kind>.meta.toml``)."""
-
-    kind: str
-    path: Path
-    title_zh: str
-    title_en: str
-    source: str
-    licence: str
-    crs: str
-    crs_verified: str
-    accuracy_class: str
-    accuracy_m: float | None
-    date: str
-    notes: str
-
-    def as_dict(self) -> dict:
-        """Plain-data view (paths as strings) for JSON output."""
-        out = dict(self.__dict__)
-        out["path"] = str(self.path)
-        return out
-
-
-_META_KEYS = ("kind", "file", "source", "licence", "crs", "accuracy_class", "date")
-
-
-def read_catalog(layers_dir: str | Path) -> dict[str, LayerInfo]:
-    """Read every ``*.meta.toml`` sidecar in ``layers_dir``, keyed by layer kind."""
-    layers_dir = Path(layers_dir)
-    if not layers_dir.is_dir():
-        raise LayerReadError(f"{layers_dir}: layers folder not found; check [paths] layers in the config.")
-    catalog: dict[str, LayerInfo] = {}
-    for meta_path in sorted(layers_dir.glob("*.meta.toml")):
-        try:
-            with open(meta_path, "rb") as fh:
-                meta = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise LayerReadError(f"{meta_path}: invalid TOML ({exc}).") from None
-        missing = [k for k in _META_KEYS if k not in meta]
-        if missing:
-            raise LayerReadError(f"{meta_path}: provenance is missing {', '.join(missing)}.")
-        catalog[meta["kind"]] = LayerInfo(
-            kind=meta["kind"],
-            path=(layers_dir / meta["file"]).resolve(),
-            title_zh=meta.get("title_zh", ""),
-            title_en=meta.get("title_en", ""),
-            source=meta["source"],
-            licence=meta["licence"],
-            crs=meta["crs"],
-            crs_verified=meta.get("crs_verified", ""),
-            accuracy_class=meta["accuracy_class"],
-            accuracy_m=meta.get("accuracy_m"),
-            date=str(meta["date"]),
-            notes=meta.get("notes", ""),
-        )
-    return catalog
-
-
-def count_features(path: str | Path) -> int:
-    """Feature count of a vector file, or pixel count of a raster (without loading it)."""
-    path = Path(path)
-    if path.suffix.lower() in RASTER_SUFFIXES:
-        with open_raster(path) as ds:
-            return int(ds.width * ds.height)
-    try:
-        return int(pyogrio.read_info(path)["features"])
-    except Exception as exc:
-        raise LayerReadError(f"{path}: cannot be read ({exc}).") from None

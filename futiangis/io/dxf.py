@@ -7,6 +7,9 @@ on *which* CAD layer is the problem, by the handle CAD shows in its Properties p
 * Closed LWPOLYLINE / POLYLINE (flag set, or first vertex = last), CIRCLE and closed
   ELLIPSE / SPLINE -> polygons; open ones and LINE / ARC -> lines. Bulges (arc segments)
   are flattened to 1 cm.
+* A HATCH (a filled area) -> a polygon from its boundary paths by the even-odd rule
+  (islands inside it are holes); a hatch that only fills a closed polyline of the same
+  CAD layer (the usual associative hatch) is read once, as that polyline, and said.
 * A block reference (INSERT) is expanded into its entities (transformed as placed), and
   said as a warning naming the block, the INSERT handle and its CAD layer, so a north
   arrow drawn on the zone layer is noticed before it is counted as a zone.
@@ -89,17 +92,75 @@ def _geometry(entity):
     return shapely.LineString(pts), gap
 
 
+def _hatch_polygon(entity):
+    """The area a HATCH fills: its boundary paths combined by the even-odd rule."""
+    from ezdxf import path as ezpath
+
+    rings = []
+    for p in ezpath.from_hatch(entity):
+        pts = np.array([(v.x, v.y) for v in p.flattening(_FLATTEN)], dtype=float)
+        if len(pts) < 3:
+            continue
+        ring = shapely.Polygon(pts)
+        if not ring.is_valid:
+            ring = shapely.make_valid(ring)
+        if not ring.is_empty and ring.area > 0:
+            rings.append(ring)
+    if not rings:
+        return None
+    area = rings[0]
+    for ring in rings[1:]:
+        area = area.symmetric_difference(ring)
+    polys = [g for g in getattr(area, "geoms", [area]) if g.geom_type == "Polygon" and g.area > 0]
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _drop_duplicate_hatches(rows: list[dict], geoms: list) -> tuple[list[dict], list, list[str]]:
+    """A HATCH whose area equals a closed outline's on the same CAD layer is read once."""
+    hatch = [i for i, r in enumerate(rows) if r[CAD_ENTITY] == "HATCH"]
+    if not hatch:
+        return rows, geoms, []
+    outlines = [i for i, r in enumerate(rows) if r[CAD_ENTITY] != "HATCH"
+                and geoms[i].geom_type in ("Polygon", "MultiPolygon")]
+    tree = shapely.STRtree([geoms[i] for i in outlines]) if outlines else None
+    drop: set[int] = set()
+    said: list[str] = []
+    for i in hatch:
+        if tree is None:
+            break
+        for j in tree.query(geoms[i]):
+            k = outlines[int(j)]
+            if rows[k][CAD_LAYER] != rows[i][CAD_LAYER]:
+                continue
+            a, b = geoms[i], geoms[k]
+            if a.symmetric_difference(b).area <= 1e-6 * max(a.area, b.area, 1e-12):
+                drop.add(i)
+                said.append(f"HATCH handle {rows[i][CAD_HANDLE]} fills {rows[k][CAD_ENTITY]} handle "
+                            f"{rows[k][CAD_HANDLE]} (CAD layer {rows[i][CAD_LAYER]!r})")
+                break
+    keep = [i for i in range(len(rows)) if i not in drop]
+    return [rows[i] for i in keep], [geoms[i] for i in keep], said
+
+
 def _labels_inside(gdf: gpd.GeoDataFrame, labels: list) -> list:
     """The text of the one TEXT/MTEXT (any CAD layer) inside each outline, else None."""
     out: list = [None] * len(gdf)
     if not labels:
         return out
-    pts = [shapely.Point(t.dxf.insert.x, t.dxf.insert.y) for t in labels]
     texts = [(t.plain_text() if t.dxftype() == "MTEXT" else t.dxf.text).strip() for t in labels]
-    for i, geom in enumerate(gdf.geometry):
-        if geom.geom_type != "Polygon":
-            continue
-        inside = [texts[j] for j, p in enumerate(pts) if geom.contains(p) and texts[j]]
+    keep = [j for j, t in enumerate(texts) if t]
+    polys = [i for i, g in enumerate(gdf.geometry) if g.geom_type == "Polygon"]
+    if not keep or not polys:
+        return out
+    pts = shapely.points([(labels[j].dxf.insert.x, labels[j].dxf.insert.y) for j in keep])
+    tree = shapely.STRtree(pts)  # one spatial query, not outlines x labels
+    poly_at, pt_at = tree.query(gdf.geometry.iloc[polys].to_numpy(), predicate="contains")
+    found: dict[int, list[str]] = {}
+    for a, b in zip(poly_at.tolist(), pt_at.tolist()):
+        found.setdefault(polys[a], []).append(texts[keep[b]])
+    for i, inside in found.items():
         out[i] = inside[0] if len(inside) == 1 else None
     return out
 
@@ -155,10 +216,13 @@ def read_dxf(path: Path, *, layer: str | None = None, encoding: str | None = Non
         if kind in _TEXT:
             texts.setdefault(cad_layer, []).append(entity)
             return False
-        if kind not in _CURVES:
+        if kind == "HATCH":
+            geom, gap = _hatch_polygon(entity), None
+        elif kind not in _CURVES:
             skipped[kind] = skipped.get(kind, 0) + 1
             return False
-        geom, gap = _geometry(entity)
+        else:
+            geom, gap = _geometry(entity)
         if geom is None:
             skipped[f"{kind} (degenerate)"] = skipped.get(f"{kind} (degenerate)", 0) + 1
             return False
@@ -215,13 +279,22 @@ def read_dxf(path: Path, *, layer: str | None = None, encoding: str | None = Non
             f"{f' on CAD layer {layer!r}' if layer else ''} (found {what}"
             f"{', text' if texts else ''}); draw outlines as closed polylines."
         )
+    rows, geoms, once = _drop_duplicate_hatches(rows, geoms)
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=None)
     gdf[CAD_TEXT] = _labels_inside(gdf, labels)
     if gdf[CAD_TEXT].isna().all():
         gdf = gdf.drop(columns=[CAD_TEXT])
     notes = [f"read {len(gdf)} CAD entities from "
              f"{'CAD layer ' + repr(layer) if layer else 'CAD layers ' + ', '.join(sorted(gdf[CAD_LAYER].unique()))}"
-             f" ({int((gdf.geom_type == 'Polygon').sum())} closed, {int((gdf.geom_type == 'LineString').sum())} open)"]
+             f" ({int(gdf.geom_type.isin(['Polygon', 'MultiPolygon']).sum())} closed, "
+             f"{int((gdf.geom_type == 'LineString').sum())} open)"]
+    n_hatch = int((gdf[CAD_ENTITY] == "HATCH").sum())
+    if n_hatch:
+        notes.append(f"read {n_hatch} HATCH fill(s) as polygons (boundary paths by the even-odd rule: "
+                     "islands are holes)")
+    if once:
+        notes.append("read once, as their outline: " + "; ".join(once[:10])
+                     + (f" and {len(once) - 10} more" if len(once) > 10 else ""))
     if texts:
         notes.append("skipped text (not geometry): " + ", ".join(
             f"{len(v)} on {k!r}" for k, v in sorted(texts.items())))

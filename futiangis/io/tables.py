@@ -9,6 +9,7 @@ Values are read as text and numbers are recognised per column, so codes such as
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -78,17 +79,20 @@ def points_from_table(frame: pd.DataFrame, path: Path,
 
 def read_excel_table(path: Path, *, sheet: str | None, rules: Mapping[str, FieldRule] | None = None
                      ) -> gpd.GeoDataFrame:
-    """Read one sheet of an XLSX (openpyxl) or XLS (xlrd) workbook as points.
+    """Read one sheet of an XLSX (openpyxl) or XLS (calamine, else xlrd) workbook as points.
 
     Without ``sheet`` a workbook with one sheet is read; with several the error lists them
     (choose with ``--sheet NAME``).
     """
-    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
+    engine = _xls_engine() if path.suffix.lower() == ".xls" else "openpyxl"
     try:
-        book = pd.ExcelFile(path, engine=engine)
+        with warnings.catch_warnings():  # pandas deprecates its xlrd engine (the fallback)
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            book = pd.ExcelFile(path, engine=engine)
     except ImportError:
-        raise LayerReadError(f"{path}: reading .xls needs the xlrd package (pip install xlrd); "
-                             "or save the sheet as .xlsx.") from None
+        raise LayerReadError(f"{path}: reading .xls needs the python-calamine (or xlrd) package "
+                             "(pip install python-calamine); or save the sheet as .xlsx.") from None
     except Exception as exc:  # zipfile.BadZipFile, xlrd.XLRDError, ...
         raise LayerReadError(
             f"{path}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}); save "
@@ -112,6 +116,13 @@ def read_excel_table(path: Path, *, sheet: str | None, rules: Mapping[str, Field
     gdf = points_from_table(text, path, rules)
     gdf.attrs["read_notes"] = [f"read sheet {sheet!r} ({len(gdf)} rows)"] + gdf.attrs.get("read_notes", [])
     return gdf
+
+
+def _xls_engine() -> str:
+    """pandas' engine for Excel 97-2003 (.xls): calamine when installed, else xlrd."""
+    import importlib.util
+
+    return "calamine" if importlib.util.find_spec("python_calamine") else "xlrd"
 
 
 def _cell_text(value) -> str:
