@@ -226,3 +226,39 @@ def test_year_table_column_with_chinese_punctuation_and_unit():
     assert json.loads(out[S.INVESTMENT_BY_YEAR].iloc[0]) == pytest.approx({"2014": 0.5, "2015": 1.2})
     assert json.loads(out[S.INVESTMENT_BY_YEAR].iloc[1]) == pytest.approx({"2015": 3.05})
     assert "mapped 年度投资额(万元) → investment_by_year" in notes
+
+
+# ---- every built-in rule -------------------------------------------------------------------------
+from futiangis.fields import FIELD_ALIASES, VALUE_VOCABULARY, coordinate_rules  # noqa: E402
+
+_KIND_OF = {S.PILES: "charging_stations", S.DOCKS: "bike_stations", S.DIRECTION: "cbd_zones",
+            S.PARK_CLASS: "parks", S.ROUTE_TYPE: "slow_routes"}
+
+
+@pytest.mark.parametrize("target, spelling", [
+    (t, a) for t, tiers in FIELD_ALIASES.items() if t not in ("lon", "lat") for tier in tiers for a in tier])
+def test_every_builtin_spelling_maps_alone_to_its_field(target, spelling):
+    schema = get_schema(_KIND_OF.get(target, "renewal_sites"))
+    if target not in {f.name for f in schema.fields}:
+        pytest.skip(f"{target} is not a field of {schema.kind}")
+    frame = box_layer([(0, 0, 10, 10)], ids=["a"]).drop(columns=["id"]).assign(**{spelling: ["1"]})
+    out, notes, _ = map_fields(frame, schema)
+    assert target in out.columns and f"mapped {spelling} → {target}" in notes
+
+
+@pytest.mark.parametrize("lon, lat", [("经度", "纬度"), ("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"),
+                                      ("x", "y"), ("POINT_X", "POINT_Y"), ("X坐标", "Y坐标"), ("LON", "LAT")])
+def test_issue_coordinate_spellings(lon, lat):
+    assert coordinate_rules(["名称", lon, lat], {})[:2] == (lon, lat)
+
+
+@pytest.mark.parametrize("field, word", [(f, w) for f, vocab in VALUE_VOCABULARY.items() for w in vocab])
+def test_every_vocabulary_word_is_translated(field, word):
+    from futiangis.fields import map_values
+
+    schema = get_schema(_KIND_OF.get(field, "renewal_sites"))
+    if field not in {f.name for f in schema.fields}:
+        pytest.skip(f"{field} is not a field of {schema.kind}")
+    spec = next(f for f in schema.fields if f.name == field)
+    out, _ = map_values(pd.DataFrame({field: [word]}), schema)
+    assert out[field].iloc[0] in spec.allowed
