@@ -262,3 +262,32 @@ def test_every_vocabulary_word_is_translated(field, word):
     spec = next(f for f in schema.fields if f.name == field)
     out, _ = map_values(pd.DataFrame({field: [word]}), schema)
     assert out[field].iloc[0] in spec.allowed
+
+
+# ---- crs fit reads the planner's own column names too ------------------------------------------
+def test_crs_fit_with_chinese_column_names(tmp_path):
+    from conftest import ROOT
+
+    kit = ROOT / "tests" / "data" / "kit" / "control_points.csv"
+    lines = kit.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id,local_x,local_y,x,y"
+    points = tmp_path / "控制点.csv"
+    points.write_text("\n".join(["点号,本地X,本地Y,X2000,Y2000", *lines[1:]]) + "\n", encoding="gbk")
+    text = (ROOT / "futiangis.toml").read_text(encoding="utf-8")
+    project = tmp_path / "futiangis.toml"
+    project.write_text(text.replace('layers = "layers"', f'layers = "{(ROOT / "layers").as_posix()}"', 1),
+                       encoding="utf-8")
+    refused = run("--config", project, "crs", "fit", points, "--name", "kit", "--encoding", "gbk")
+    assert refused.exit_code == 1 and "missing local_x" in refused.output
+    res = run("--config", project, "crs", "fit", points, "--name", "kit", "--encoding", "gbk",
+              "--field", "local_x=本地X", "--field", "local_y=本地Y", "--field", "x=X2000",
+              "--field", "y=Y2000", "--field", "id=点号", "--json")
+    assert res.exit_code == 0, res.output
+    fit = json.loads(res.stdout)
+    assert fit["scale"] == pytest.approx(0.99998765, abs=1e-9)  # the kit's invented grid
+    assert fit["rotation_deg"] == pytest.approx(1.2345, abs=1e-7)
+    assert [r["id"] for r in fit["residuals"]] == ["P1", "P2", "P3", "P4", "P5"]
+    assert "mapped 本地X → local_x (--field)" in res.stderr
+    bad = run("--config", project, "crs", "fit", points, "--name", "kit2", "--encoding", "gbk",
+              "--field", "local_z=本地X")
+    assert bad.exit_code == 1 and "no 'local_z'" in bad.output
