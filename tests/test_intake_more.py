@@ -291,3 +291,22 @@ def test_crs_fit_with_chinese_column_names(tmp_path):
     bad = run("--config", project, "crs", "fit", points, "--name", "kit2", "--encoding", "gbk",
               "--field", "local_z=本地X")
     assert bad.exit_code == 1 and "no 'local_z'" in bad.output
+
+
+def test_nul_inside_a_zipped_shapefile_value_is_named(tmp_path):
+    import zipfile
+
+    shp = tmp_path / "u.shp"
+    box_layer([(0, 0, 100, 100), (200, 0, 100, 100)], ids=["a", "b"], name_zh=["AB", "CD"]).to_file(
+        shp, engine="pyogrio", encoding="UTF-8")
+    dbf = bytearray(shp.with_suffix(".dbf").read_bytes())
+    at = dbf.find(b"CD")
+    dbf[at + 1:at + 3] = b"\x00D"
+    shp.with_suffix(".dbf").write_bytes(bytes(dbf))
+    archive = tmp_path / "units.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+            zf.write(shp.with_suffix(part), f"units/u{part}")
+    res = run("validate", archive, "--kind", "units")
+    assert res.exit_code == 1
+    assert "feature b: field 'name_zh'" in res.output and "NUL character" in res.output
