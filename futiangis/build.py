@@ -14,13 +14,14 @@ Steps, each a plain function:
    (Jinja2 template ``futiangis/templates/index.html.j2``, autoescaped) into a staging
    folder, with every script and style in one shared ``assets/`` folder (or inlined with
    ``offline``), and swaps it into place with :func:`futiangis.io.atomic_output_dir`:
-   a build that fails leaves the previous maps untouched.
+   a build that fails leaves the previous maps untouched. The landing page is
+   :mod:`futiangis.build_index`; the data files (tables, gap polygons) are
+   :mod:`futiangis.build_data`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,16 +30,16 @@ import geopandas as gpd
 import pandas as pd
 
 from . import schemas as S
+from .build_data import write_build_data
+from .build_index import index_html
 from .config import Config
 from .io import atomic_output_dir, write_bytes_atomic, write_text_atomic
 from .io.outputs import check_output_dir
 from .lifecircle import compute_lifecircle_page
 from .project import THEME_LAYERS, Project, load_build_layers
-from .render.basemaps import DEFAULT_BASEMAP, Basemap, get_basemap
+from .render.basemaps import DEFAULT_BASEMAP, get_basemap
 from .render.model import MapSpec
-from .render.popups import bilingual
 from .render.registry import ThemeContext, ThemeSettings, registered_themes
-from .render.tables import Column, table_html
 from .siting_run import compute_siting_page
 
 __all__ = [
@@ -54,8 +55,6 @@ __all__ = [
     "index_html",
 ]
 
-#: shares in data files: 12 decimals keep every real difference and drop float noise
-COVERAGE_DECIMALS = 12
 COVERAGE_LAYER = S.THEME_LAYER
 
 #: written into every output folder (and committed as maps/README.md), so a build that
@@ -176,45 +175,6 @@ def theme_settings(config: Config) -> ThemeSettings:
     return ThemeSettings(coverage=config.coverage, terrain=config.terrain, targets=config.targets)
 
 
-def write_build_data(stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
-                     folder: Path) -> list[Path]:
-    """Write the numbers behind the maps for GIS and spreadsheets.
-
-    ``reports/targets/`` (CSV, XLSX, Markdown, PNG chart: see :mod:`futiangis.report`),
-    ``data/<theme>_gaps.gpkg`` (uncovered parts of each unit, largest first, EPSG:4547),
-    ``data/coverage_by_unit.csv``, ``data/coverage_by_subdistrict.csv`` (when the 街道 are
-    shipped) and ``data/route_gradients.csv``. Atomic writes.
-    """
-    from .io import write_layer
-    from .io.reports import write_files
-    from .report import table_to_csv, target_report_files
-
-    written: list[Path] = []
-    if stats.targets is not None:
-        written += write_files(target_report_files(stats.targets), folder / "reports" / "targets")
-    data = folder / "data"
-    if stats.coverage:
-        written.append(write_bytes_atomic(table_to_csv(_coverage_table(layers["units"], stats.coverage)),
-                                          data / "coverage_by_unit.csv"))
-        for theme, result in stats.coverage.items():
-            gaps = result.gaps.copy()
-            gaps[S.ILLUSTRATIVE] = bool(result.illustrative)
-            written.append(write_layer(gaps, data / f"{theme}_gaps.gpkg", layer=f"{theme}_gaps"))
-    if stats.coverage_by_subdistrict:
-        table = _coverage_table(layers["subdistricts"], stats.coverage_by_subdistrict)
-        written.append(write_bytes_atomic(table_to_csv(table), data / "coverage_by_subdistrict.csv"))
-    lifecircle = stats.themes.get("lifecircle")
-    if lifecircle is not None:  # the life-circle tables (issue 14), per unit and per 街道
-        for name, frame in (("lifecircle_by_unit", lifecircle.units),
-                            ("lifecircle_by_subdistrict", lifecircle.subdistricts)):
-            if frame is not None:
-                written.append(write_bytes_atomic(table_to_csv(frame), data / f"{name}.csv"))
-    if stats.gradients is not None:
-        written.append(write_bytes_atomic(table_to_csv(stats.gradients.reset_index(drop=True)),
-                                          data / "route_gradients.csv"))
-    return written
-
-
 # ---------------------------------------------------------------------------------------
 # 3. the maps as data
 # ---------------------------------------------------------------------------------------
@@ -237,37 +197,9 @@ def theme_specs(config: Config, layers: Mapping[str, gpd.GeoDataFrame | None], s
         specs.append(spec)
     return specs
 
-
 # ---------------------------------------------------------------------------------------
 # 4. pages
 # ---------------------------------------------------------------------------------------
-def _coverage_table(units: gpd.GeoDataFrame, coverage: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per unit (or 街道): covered, total, coverage and the verdict of every theme."""
-    table = pd.DataFrame({S.ID: units[S.ID].to_numpy(), S.NAME_ZH: units[S.NAME_ZH].to_numpy(),
-                          S.NAME_EN: units[S.NAME_EN].to_numpy()})
-    for theme, result in coverage.items():
-        per_unit = result.units.drop_duplicates(S.ID).set_index(S.ID)
-        for col in ("covered_m2", "total_m2", "coverage", "verdict", "margin_pp"):
-            if col in per_unit.columns:
-                values = table[S.ID].map(per_unit[col])
-                if col == "coverage":  # 0.99999999999998 is float noise of a fully covered unit
-                    values = values.astype("float64").round(COVERAGE_DECIMALS)
-                table[f"{theme}_{col}"] = values.to_numpy()
-    return table
-
-
-def _coverage_by_unit(units: gpd.GeoDataFrame, coverage: Mapping[str, Any], lang: str) -> str:
-    table = pd.DataFrame({S.ID: units[S.ID].to_numpy(),
-                          "name": [bilingual(a, b, lang) for a, b in zip(units[S.NAME_ZH], units[S.NAME_EN])]})
-    cols = [Column(S.ID, "编号", "ID"), Column("name", "单元", "Unit")]
-    names = {"parks": ("公园", "Parks"), "charging": ("充电", "Charging"), "bike": ("自行车", "Bikes")}
-    for theme, result in coverage.items():
-        cov = result.units.drop_duplicates(S.ID).set_index(S.ID)["coverage"]
-        table[theme] = table[S.ID].map(cov).to_numpy()
-        cols.append(Column(theme, names[theme][0] + "覆盖率", names[theme][1] + " coverage", "share"))
-    return table_html(table, tuple(cols), lang=lang)
-
-
 def layer_provenance(project: Project) -> dict[str, Mapping[str, Any]]:
     """Layer key of :meth:`Project.build_layers` → its catalogue provenance record
     (``district`` and ``units`` are the region's layers)."""
@@ -277,73 +209,6 @@ def layer_provenance(project: Project) -> dict[str, Mapping[str, Any]]:
         if kind in prov:
             prov[key] = prov[kind]
     return prov
-
-
-def _provenance_table(layers: Mapping[str, gpd.GeoDataFrame | None], lang: str,
-                      provenance: Mapping[str, Mapping[str, Any]]) -> str:
-    rows = []
-    seen: set[int] = set()
-    for kind, frame in layers.items():
-        if frame is None or id(frame) in seen:
-            continue
-        seen.add(id(frame))
-        p = provenance.get(kind) or {}
-        rows.append({"kind": kind, "title": bilingual(p.get("title_zh", ""), p.get("title_en", ""), lang),
-                     "n": len(frame), "source": p.get("source", ""), "licence": p.get("licence", ""),
-                     "accuracy": f"{p.get('accuracy_class', '')} ±{p.get('accuracy_m', '?')} m"})
-    return table_html(pd.DataFrame(rows), (
-        Column("kind", "图层", "Layer"), Column("title", "名称", "Title"), Column("n", "要素数", "Features", "int"),
-        Column("accuracy", "精度", "Accuracy"), Column("source", "来源", "Source"), Column("licence", "许可", "Licence")),
-        lang=lang)
-
-
-def index_html(specs: list[MapSpec], stats: BuildStats, layers: Mapping[str, gpd.GeoDataFrame | None],
-               config: Config, *, lang: str, pages: list[dict], notes: list[str], basemap: Basemap,
-               offline: bool, downloads: Sequence[str] = (),
-               provenance: Mapping[str, Mapping[str, Any]] | None = None) -> str:
-    """The landing page (Jinja2 template, autoescaped): links to the maps and figures,
-    the target and coverage verdicts, downloads, provenance and notes."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-    from markupsafe import Markup
-
-    from .render.panels import coverage_panel_html, targets_note, targets_table_html
-
-    def b(zh: str, en: str) -> str:
-        return bilingual(zh, en, lang)
-
-    sections = []
-    if stats.targets is not None:
-        deadlines = {k: str(v) for k, v in (getattr(stats.targets, "deadlines", None) or {}).items()}
-        html = targets_table_html(stats.targets.targets, lang=lang, deadlines=deadlines,
-                                  note=targets_note(stats.targets.targets, lang))
-        sections.append({"title": b("目标进度", "Target progress"), "parts": [
-            {"html": Markup(html), "note": b("基于示意数据", "Based on illustrative data")
-             if getattr(stats.targets, "illustrative", False) else ""}]})
-    if stats.coverage:
-        names = {"parks": ("公园", "Parks"), "charging": ("公共充电", "EV charging"), "bike": ("公共自行车", "Public bikes")}
-        parts = [{"title": b(*names.get(theme, (theme, theme))), "html": Markup(coverage_panel_html(result, lang=lang))}
-                 for theme, result in stats.coverage.items()]
-        sections.append({"title": b("服务覆盖", "Service coverage"), "parts": parts})
-        sections.append({"title": b("各单元覆盖率", "Coverage by unit"),
-                         "parts": [{"html": Markup(_coverage_by_unit(layers["units"], stats.coverage, lang))}]})
-    cards = [{"html": page["html"], "png": page.get("png"), "title": spec.title(lang),
-              "summary_zh": spec.summary_zh, "summary_en": spec.summary_en} for spec, page in zip(specs, pages)]
-    illustrative = b(
-        "注意：CBD 扩展片区、城市更新单元、公园、慢行线路和公共自行车站为示意数据（非官方），仅用于演示方法；相关数字不代表实际情况。",
-        "Note: the CBD zones, renewal sites, parks, slow routes and bike stations are illustrative "
-        "(not official) data that demonstrate the method; figures based on them are not the real situation.",
-    ) if any(s.has_illustrative for s in specs) else ""
-    env = Environment(loader=PackageLoader("futiangis", "templates"), autoescape=select_autoescape(["html", "j2"]))
-    return env.get_template("index.html.j2").render(
-        lang=lang, title=b("福田区空间规划地图", "Futian District planning maps"),
-        built=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), built_label=b("生成时间", "Built"),
-        basemap=b(basemap.title_zh, basemap.title_en), basemap_label=b("打开时的底图（可在地图中切换）", "Basemap on opening (switch it on the map)"),
-        offline=offline, offline_label=b("单文件离线页面", "single-file offline pages"),
-        illustrative=illustrative, maps_label=b("地图", "Maps"), cards=cards, sections=sections,
-        downloads=list(downloads), downloads_label=b("数据下载", "Downloads"),
-        sources=Markup(_provenance_table(layers, lang, provenance or {})), sources_label=b("数据来源", "Data sources"),
-        notes=notes, notes_label=b("说明", "Notes"),
-    )
 
 
 def output_protected_paths(config: Config) -> list[tuple[Path, str]]:

@@ -20,7 +20,7 @@ from shapely.ops import substring
 from . import schemas as S
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .network import StreetNetwork
+    from .netgraph import StreetNetwork
 
 __all__ = ["GRID_M", "cut_edges", "line_prefixes", "split_lines"]
 
@@ -108,7 +108,7 @@ def cut_edges(net: StreetNetwork, edge_idx, pos_m, *,
         The new network (attributes copied to the pieces, cost split by length) and, for
         each requested cut, the node at the cut (``detach=False``; -1 with ``detach``).
     """
-    from .network import StreetNetwork
+    from .netgraph import StreetNetwork
 
     edges = net.edges
     edge_idx = np.asarray(edge_idx, dtype=np.int64)

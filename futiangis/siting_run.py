@@ -2,14 +2,14 @@
 
 Turns a theme (``charging``, ``bike``, ``parks``), the shipped or given layers and the
 ``[siting]`` settings into a :class:`~futiangis.siting.SitingProblem`, solves it exactly
-and greedily, and tabulates the answer: the chosen sites ranked by marginal covered demand
-with WGS84 and GCJ-02 coordinates and the unit / 街道 each lies in, and the coverage of the
-demand before and after, overall, per unit and per 街道.
+and greedily, and tabulates the answer (:mod:`futiangis.siting_result`): the chosen sites
+ranked by marginal covered demand with WGS84 and GCJ-02 coordinates and the unit / 街道
+each lies in, and the coverage of the demand before and after, overall, per unit and per
+街道.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -20,14 +20,12 @@ import shapely
 from . import schemas as S
 from .config import Config
 from .coverage import park_radii, select_scenario
-from .crs import wgs84_to_gcj02
 from .errors import ConfigError
 from .io import RasterData
 from .load import shipped_provenance
 from .siting import (
     SitingInputError,
     SitingProblem,
-    SitingSolution,
     build_coverage_matrix,
     greedy_max_cover,
     greedy_min_sites,
@@ -43,6 +41,7 @@ from .siting_inputs import (
     demand_from_polygons,
     demand_from_raster,
 )
+from .siting_result import SitingResult, assemble_result
 
 __all__ = [
     "DEMAND_KINDS", "THEMES", "SitingResult", "compute_siting_page", "existing_coverage", "run_siting",
@@ -52,107 +51,6 @@ THEMES = ("charging", "bike", "parks")
 DEMAND_KINDS = ("land", "residential", "population", "points", "polygons")
 _FACILITY_LAYER = S.THEME_LAYER  # theme -> facility layer: the one copy in schemas
 _DEMAND_UNIT = {"land": "m²", "residential": "m²", "population": "people"}
-
-
-@dataclass
-class SitingResult:
-    """Answer of one siting run (see :func:`run_siting`)."""
-
-    theme: str
-    settings: dict[str, Any]
-    demand_kind: str
-    demand_unit: str
-    total_demand: float
-    covered_demand_before: float
-    covered_demand: float
-    exact: SitingSolution
-    greedy: SitingSolution
-    sites: gpd.GeoDataFrame  # ranked, working CRS
-    demand: gpd.GeoDataFrame  # demand points with covered_before / covered_after
-    by_unit: pd.DataFrame
-    by_subdistrict: pd.DataFrame | None
-    existing: gpd.GeoDataFrame
-    candidates_count: int
-    status: str = "optimal"
-    infeasible_best_share: float | None = None
-    illustrative: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def share_before(self) -> float | None:
-        """Covered share with the existing facilities only."""
-        return self.covered_demand_before / self.total_demand if self.total_demand else None
-
-    @property
-    def share_after(self) -> float | None:
-        """Covered share with the new sites added."""
-        return self.covered_demand / self.total_demand if self.total_demand else None
-
-    @property
-    def greedy_gap(self) -> float | None:
-        """Relative shortfall of greedy's added demand versus the exact answer's."""
-        added = self.covered_demand - self.covered_demand_before
-        if added <= 0:
-            return 0.0
-        return (self.covered_demand - self.greedy.covered_demand) / added
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for ``--json`` (contract keys: selected, covered_demand_before,
-        covered_demand, total_demand, settings)."""
-        sites = []
-        for row in self.sites.drop(columns="geometry").itertuples(index=False):
-            sites.append({k: _num(v) for k, v in row._asdict().items()})
-        return {
-            "theme": self.theme,
-            "status": self.status,
-            "selected": [str(s) for s in self.sites["id"]],
-            "covered_demand_before": self.covered_demand_before,
-            "covered_demand": self.covered_demand,
-            "total_demand": self.total_demand,
-            "share_before": self.share_before,
-            "share_after": self.share_after,
-            "demand_kind": self.demand_kind,
-            "demand_unit": self.demand_unit,
-            "settings": self.settings,
-            "sites": sites,
-            "greedy": {
-                "selected": [str(self.sites_ids_of(self.greedy.selected)[k])
-                             for k in range(len(self.greedy.selected))],
-                "covered_demand": self.greedy.covered_demand,
-                "gap": self.greedy_gap,
-                "seconds": self.greedy.seconds,
-            },
-            "exact": {"method": "MILP (PuLP + CBC)", "status": self.exact.status,
-                      "seconds": self.exact.seconds, **{k: _num(v) for k, v in self.exact.info.items()}},
-            "infeasible_best_share": self.infeasible_best_share,
-            "candidates": self.candidates_count,
-            "existing_facilities": len(self.existing),
-            "units": _records(self.by_unit),
-            "subdistricts": None if self.by_subdistrict is None else _records(self.by_subdistrict),
-            "illustrative": self.illustrative,
-            "notes": list(self.notes),
-        }
-
-    def sites_ids_of(self, indices) -> list[str]:
-        """Candidate ids for candidate indices (``self.settings['candidate_ids']`` order)."""
-        ids = self._candidate_ids
-        return [str(ids[j]) for j in indices]
-
-    _candidate_ids: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
-
-
-def _num(v):
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v
-
-
-def _records(table: pd.DataFrame) -> list[dict]:
-    return [{k: _num(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
 
 
 # ---------------------------------------------------------------------------------------
@@ -232,37 +130,6 @@ def _existing_radii(theme: str, existing: gpd.GeoDataFrame, config: Config, radi
         return park_radii(existing, parks.radii if parks is not None else (),
                           exclude_classes=parks.exclude_classes if parks is not None else ("nature_reserve",))
     return radius
-
-
-def _locate(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None, *, name_col: str
-            ) -> tuple[np.ndarray, np.ndarray]:
-    n = len(points)
-    ids = np.full(n, None, dtype=object)
-    names = np.full(n, None, dtype=object)
-    if zones is None or zones.empty or n == 0:
-        return ids, names
-    tree = shapely.STRtree(np.asarray(zones.geometry.values))
-    p_idx, z_idx = tree.query(np.asarray(points.geometry.values), predicate="intersects")
-    first = pd.Series(z_idx).groupby(p_idx).min()  # on a shared edge: the first zone
-    ids[first.index.to_numpy()] = zones["id"].astype(str).to_numpy()[first.to_numpy()]
-    if name_col in zones.columns:
-        names[first.index.to_numpy()] = zones[name_col].astype(str).to_numpy()[first.to_numpy()]
-    return ids, names
-
-
-def _table(demand: gpd.GeoDataFrame, key: str, name: str) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        key: demand[key].fillna("(outside)"), name: demand[name].fillna(""),
-        "demand": demand[WEIGHT],
-        "covered_before": demand[WEIGHT] * demand["covered_before"],
-        "covered_after": demand[WEIGHT] * demand["covered_after"]})
-    out = frame.groupby([key, name], sort=True, dropna=False)[
-        ["demand", "covered_before", "covered_after"]].sum().reset_index()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["share_before"] = np.where(out["demand"] > 0, out["covered_before"] / out["demand"], np.nan)
-        out["share_after"] = np.where(out["demand"] > 0, out["covered_after"] / out["demand"], np.nan)
-    out["gain"] = out["covered_after"] - out["covered_before"]
-    return out.sort_values(["gain", key], ascending=[False, True]).reset_index(drop=True)
 
 
 def run_siting(
@@ -383,7 +250,7 @@ def run_siting(
     problem = make_problem(demand_pts[WEIGHT].to_numpy(), covered0,
                            build_coverage_matrix(xy_d, xy_c, radius_m=radius), capacity=cap)
     exact, greedy, status, best_share = _solve(problem, add, min_cover, limit, threads)
-    result = _assemble(theme, problem, exact, greedy, cands, demand_pts, units, subdistricts,
+    result = assemble_result(theme, problem, exact, greedy, cands, demand_pts, units, subdistricts,
                        existing, kind, add, _DEMAND_UNIT.get(kind, dweight or "points"))
     result.status = status
     result.infeasible_best_share = best_share
@@ -486,63 +353,6 @@ def _solve(problem: SitingProblem, add, min_cover, limit, threads):
     greedy = greedy_min_sites(problem, float(min_cover))
     best = exact.info.get("best_share")
     return exact, greedy, exact.status, best
-
-
-def _assemble(theme, problem, exact, greedy, cands, demand_pts, units, subdistricts, existing,
-              kind, n_requested, unit) -> SitingResult:
-    from pyproj import Transformer
-
-    sel = exact.selected
-    sites = cands.iloc[sel].copy().reset_index(drop=True)
-    sites.insert(0, "rank", np.arange(1, len(sel) + 1))
-    sites["marginal_demand"] = exact.marginal
-    before = problem.covered_before
-    total = problem.total_demand
-    sites["covered_demand_cum"] = before + np.cumsum(exact.marginal) if sel else []
-    sites["share_cum"] = sites["covered_demand_cum"] / total if total else np.nan
-    if problem.capacity is not None:
-        sites["capacity"] = [problem.capacity[j] for j in sel]
-    sites["x_m"] = sites.geometry.x
-    sites["y_m"] = sites.geometry.y
-    to_wgs = Transformer.from_crs(sites.crs, 4326, always_xy=True)
-    lon, lat = to_wgs.transform(sites["x_m"].to_numpy(), sites["y_m"].to_numpy())
-    glon, glat = wgs84_to_gcj02(np.asarray(lon), np.asarray(lat))
-    sites["lon_wgs84"], sites["lat_wgs84"] = np.round(lon, 7), np.round(lat, 7)
-    sites["lon_gcj02"], sites["lat_gcj02"] = np.round(glon, 7), np.round(glat, 7)
-    sites["unit_id"], sites["unit_name_zh"] = _locate(sites, units, name_col=S.NAME_ZH)
-    sites["subdistrict_id"], sites["subdistrict_zh"] = _locate(sites, subdistricts,
-                                                               name_col=S.NAME_ZH)
-    sites.insert(1, "theme", theme)
-    # demand points: covered before / after
-    chosen = np.zeros(problem.n_candidates, dtype=bool)
-    chosen[sel] = True
-    after = problem.existing | (problem.cover[:, chosen].sum(axis=1).A1 > 0)
-    demand = demand_pts.copy()
-    demand["covered_before"] = problem.existing
-    demand["covered_after"] = after
-    if problem.capacity is not None:
-        demand["covered_after"] = problem.existing  # capacitated: served share not per point
-    demand["unit_id"], demand["unit_name_zh"] = _locate(demand, units, name_col=S.NAME_ZH)
-    demand["subdistrict_id"], demand["subdistrict_zh"] = _locate(demand, subdistricts,
-                                                                 name_col=S.NAME_ZH)
-    by_unit = _table(demand, "unit_id", "unit_name_zh")
-    by_sub = _table(demand, "subdistrict_id", "subdistrict_zh") if subdistricts is not None else None
-    notes = []
-    if problem.capacity is not None:
-        notes.append("Capacitated: per-unit 'after' columns count the existing coverage only; "
-                     "the served demand per new site is in the sites table.")
-    if n_requested is not None and not sel:
-        notes.append("No new site adds demand: the existing facilities already cover every "
-                     "demand point any candidate reaches.")
-    elif n_requested is not None and len(sel) < n_requested:
-        notes.append(f"Only {len(sel)} new site(s) add demand: every demand point a candidate "
-                     f"can reach is covered with them, so fewer than {n_requested} are listed.")
-    return SitingResult(
-        theme=theme, settings={}, demand_kind=kind, demand_unit=unit,
-        total_demand=total, covered_demand_before=before, covered_demand=exact.covered_demand,
-        exact=exact, greedy=greedy, sites=sites, demand=demand, by_unit=by_unit,
-        by_subdistrict=by_sub, existing=existing, candidates_count=problem.n_candidates,
-        notes=notes)
 
 
 def compute_siting_page(config: Any, layers: Mapping[str, Any]) -> dict[str, Any]:

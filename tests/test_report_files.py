@@ -15,7 +15,7 @@ from test_report import result  # noqa: F401  (the fixture)
 
 PACKAGE = Path(futiangis.__file__).parent
 #: the modules allowed to write files: io, the shells, the CLI and the API
-WRITERS = ("io/", "cli/", "project/", "build.py", "siting_report.py", "api.py")
+WRITERS = ("io/", "cli/", "project/", "build.py", "build_data.py", "siting_report.py", "api.py")
 
 
 def test_target_report_files_is_content_only(result, tmp_path):  # noqa: F811
