@@ -9,6 +9,7 @@ Each command is run N times in a fresh interpreter (``time.perf_counter`` around
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     exe = shutil.which("futiangis")
     cli = [exe] if exe else [sys.executable, "-m", "futiangis"]
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     base = median_s([sys.executable, "-c", "import geopandas, folium, rasterio"], args.runs)
     print(f"import geopandas, folium, rasterio: {base:.3f} s (median of {args.runs})")
     for flag in ("--help", "--version"):

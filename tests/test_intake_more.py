@@ -226,3 +226,87 @@ def test_year_table_column_with_chinese_punctuation_and_unit():
     assert json.loads(out[S.INVESTMENT_BY_YEAR].iloc[0]) == pytest.approx({"2014": 0.5, "2015": 1.2})
     assert json.loads(out[S.INVESTMENT_BY_YEAR].iloc[1]) == pytest.approx({"2015": 3.05})
     assert "mapped 年度投资额(万元) → investment_by_year" in notes
+
+
+# ---- every built-in rule -------------------------------------------------------------------------
+from futiangis.fields import FIELD_ALIASES, VALUE_VOCABULARY, coordinate_rules  # noqa: E402
+
+_KIND_OF = {S.PILES: "charging_stations", S.DOCKS: "bike_stations", S.DIRECTION: "cbd_zones",
+            S.PARK_CLASS: "parks", S.ROUTE_TYPE: "slow_routes"}
+
+
+@pytest.mark.parametrize("target, spelling", [
+    (t, a) for t, tiers in FIELD_ALIASES.items() if t not in ("lon", "lat") for tier in tiers for a in tier])
+def test_every_builtin_spelling_maps_alone_to_its_field(target, spelling):
+    schema = get_schema(_KIND_OF.get(target, "renewal_sites"))
+    if target not in {f.name for f in schema.fields}:
+        pytest.skip(f"{target} is not a field of {schema.kind}")
+    frame = box_layer([(0, 0, 10, 10)], ids=["a"]).drop(columns=["id"]).assign(**{spelling: ["1"]})
+    out, notes, _ = map_fields(frame, schema)
+    assert target in out.columns and f"mapped {spelling} → {target}" in notes
+
+
+@pytest.mark.parametrize("lon, lat", [("经度", "纬度"), ("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"),
+                                      ("x", "y"), ("POINT_X", "POINT_Y"), ("X坐标", "Y坐标"), ("LON", "LAT")])
+def test_issue_coordinate_spellings(lon, lat):
+    assert coordinate_rules(["名称", lon, lat], {})[:2] == (lon, lat)
+
+
+@pytest.mark.parametrize("field, word", [(f, w) for f, vocab in VALUE_VOCABULARY.items() for w in vocab])
+def test_every_vocabulary_word_is_translated(field, word):
+    from futiangis.fields import map_values
+
+    schema = get_schema(_KIND_OF.get(field, "renewal_sites"))
+    if field not in {f.name for f in schema.fields}:
+        pytest.skip(f"{field} is not a field of {schema.kind}")
+    spec = next(f for f in schema.fields if f.name == field)
+    out, _ = map_values(pd.DataFrame({field: [word]}), schema)
+    assert out[field].iloc[0] in spec.allowed
+
+
+# ---- crs fit reads the planner's own column names too ------------------------------------------
+def test_crs_fit_with_chinese_column_names(tmp_path):
+    from conftest import ROOT
+
+    kit = ROOT / "tests" / "data" / "kit" / "control_points.csv"
+    lines = kit.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id,local_x,local_y,x,y"
+    points = tmp_path / "控制点.csv"
+    points.write_text("\n".join(["点号,本地X,本地Y,X2000,Y2000", *lines[1:]]) + "\n", encoding="gbk")
+    text = (ROOT / "futiangis.toml").read_text(encoding="utf-8")
+    project = tmp_path / "futiangis.toml"
+    project.write_text(text.replace('layers = "layers"', f'layers = "{(ROOT / "layers").as_posix()}"', 1),
+                       encoding="utf-8")
+    refused = run("--config", project, "crs", "fit", points, "--name", "kit", "--encoding", "gbk")
+    assert refused.exit_code == 1 and "missing local_x" in refused.output
+    res = run("--config", project, "crs", "fit", points, "--name", "kit", "--encoding", "gbk",
+              "--field", "local_x=本地X", "--field", "local_y=本地Y", "--field", "x=X2000",
+              "--field", "y=Y2000", "--field", "id=点号", "--json")
+    assert res.exit_code == 0, res.output
+    fit = json.loads(res.stdout)
+    assert fit["scale"] == pytest.approx(0.99998765, abs=1e-9)  # the kit's invented grid
+    assert fit["rotation_deg"] == pytest.approx(1.2345, abs=1e-7)
+    assert [r["id"] for r in fit["residuals"]] == ["P1", "P2", "P3", "P4", "P5"]
+    assert "mapped 本地X → local_x (--field)" in res.stderr
+    bad = run("--config", project, "crs", "fit", points, "--name", "kit2", "--encoding", "gbk",
+              "--field", "local_z=本地X")
+    assert bad.exit_code == 1 and "no 'local_z'" in bad.output
+
+
+def test_nul_inside_a_zipped_shapefile_value_is_named(tmp_path):
+    import zipfile
+
+    shp = tmp_path / "u.shp"
+    box_layer([(0, 0, 100, 100), (200, 0, 100, 100)], ids=["a", "b"], name_zh=["AB", "CD"]).to_file(
+        shp, engine="pyogrio", encoding="UTF-8")
+    dbf = bytearray(shp.with_suffix(".dbf").read_bytes())
+    at = dbf.find(b"CD")
+    dbf[at + 1:at + 3] = b"\x00D"
+    shp.with_suffix(".dbf").write_bytes(bytes(dbf))
+    archive = tmp_path / "units.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+            zf.write(shp.with_suffix(part), f"units/u{part}")
+    res = run("validate", archive, "--kind", "units")
+    assert res.exit_code == 1
+    assert "feature b: field 'name_zh'" in res.output and "NUL character" in res.output

@@ -349,6 +349,7 @@ def test_renewal_yearly_investment_counts_in_its_year(tmp_path):
     # hand sums of the kit's 万元 columns / 10,000: 2015 = 12.0 + 9.5 + 3.05; 2014 = 8.0 + 5.0
     assert t["achieved"] == pytest.approx(sum(r[6] for r in TRUTH.RENEWAL_YEARLY) / 1e4) == pytest.approx(24.55)
     assert t["target"] == 100
+    assert t["before_period"] == pytest.approx(sum(r[5] or 0 for r in TRUTH.RENEWAL_YEARLY) / 1e4) == pytest.approx(13.0)
     out = tmp_path / "sites.gpkg"
     assert run("import", gpkg, "--kind", "renewal_sites", "-o", out).exit_code == 0
     sites = gpd.read_file(out).set_index("id")

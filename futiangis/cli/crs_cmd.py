@@ -8,6 +8,7 @@ import re
 import click
 
 from ..errors import ConfigError, CRSError
+from ..escape import escape_terminal
 from ..io.project_file import read_control_points, store_config_table
 from ..localgrid import DEFAULT_TOLERANCE_M, fit_helmert
 from .context import get_config
@@ -28,9 +29,11 @@ def group() -> None:
               show_default=True, help="Refuse the fit when a point's residual exceeds this (metres).")
 @click.option("--replace", is_flag=True, help="Replace an existing [crs.local.NAME].")
 @click.option("--encoding", default=None, metavar="ENC", help="Text encoding of POINTS (e.g. gbk).")
+@click.option("--field", "fields", multiple=True, metavar="TARGET=SOURCE",
+              help="Read column SOURCE as local_x, local_y, x, y or id, e.g. local_x=本地X. Repeatable.")
 @json_option
 @click.pass_context
-def fit(ctx, points, name, tolerance_m, replace, encoding, as_json) -> None:
+def fit(ctx, points, name, tolerance_m, replace, encoding, fields, as_json) -> None:
     """Fit a four-parameter (Helmert) similarity from POINTS and store it in futiangis.toml.
 
     POINTS is a CSV with columns local_x, local_y (the local grid), x, y (the same point in
@@ -45,7 +48,16 @@ def fit(ctx, points, name, tolerance_m, replace, encoding, as_json) -> None:
     if config.path is None or getattr(config, "packaged", False):
         raise ConfigError("no project config to store the grid in (this is the packaged sample); "
                           "start a project with `futiangis init` or pass --config futiangis.toml.")
-    ids, local, target = read_control_points(points, encoding=encoding)
+    mapping = {}
+    for text in fields:
+        target_col, sep, source_col = str(text).partition("=")
+        if not sep or not target_col.strip() or not source_col.strip():
+            raise ConfigError(f"--field {text!r}: write TARGET=SOURCE, e.g. --field local_x=本地X.")
+        mapping[target_col.strip()] = source_col.strip()
+    ids, local, target = read_control_points(points, encoding=encoding, fields=mapping)
+    for target_col, source_col in mapping.items():
+        click.echo(f"[note] {escape_terminal(points)}: mapped {escape_terminal(source_col)} → "
+                   f"{target_col} (--field)", err=True)
     result = fit_helmert(local, target, name=name, target_crs=config.working_crs, ids=ids)
     worst_id, worst = result.worst
     g = result.grid

@@ -26,10 +26,12 @@ __all__ = ["read_control_points", "store_config_table", "CONTROL_COLUMNS"]
 CONTROL_COLUMNS = ("local_x", "local_y", "x", "y")
 
 
-def read_control_points(path: str | Path, *, encoding: str | None = None
+def read_control_points(path: str | Path, *, encoding: str | None = None,
+                        fields: Mapping[str, str] | None = None,
                         ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Read ``local_x, local_y, x, y`` (and optional ``id``) from a CSV.
 
+    ``fields`` maps a target column to the file's own column (``--field local_x=本地X``).
     Returns ``(ids, local (n, 2), target (n, 2))``.
 
     Raises
@@ -47,7 +49,18 @@ def read_control_points(path: str | Path, *, encoding: str | None = None
                              "if it was saved by Excel on a Chinese Windows machine.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LayerReadError(f"{path}: not a readable CSV table ({exc}).") from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    renames = {}
+    for target, source in (fields or {}).items():
+        if target not in (*CONTROL_COLUMNS, "id"):
+            raise LayerReadError(f"--field {target}={source}: control points have the columns "
+                                 f"{', '.join(CONTROL_COLUMNS)} and id; no {target!r}.")
+        if source.strip() not in frame.columns:
+            raise LayerReadError(f"{path}: --field {target}={source}: no column {source!r} (found "
+                                 f"{', '.join(frame.columns)}).")
+        renames[source.strip()] = target
+    frame = frame.rename(columns=renames)
+    frame.columns = [c if c in renames.values() else c.lower() for c in frame.columns]
     missing = [c for c in CONTROL_COLUMNS if c not in frame.columns]
     if missing:
         raise LayerReadError(
