@@ -24,9 +24,13 @@ from .siting_model import SitingProblem, SitingSolution
 __all__ = ["SitingResult", "assemble_result"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class SitingResult:
-    """Answer of one siting run (see :func:`run_siting`)."""
+    """Answer of one siting run (see :func:`run_siting`).
+
+    Frozen: the run builds it once; the tables it holds are its own copies, shared with no
+    input frame.
+    """
 
     theme: str
     settings: dict[str, Any]
@@ -46,7 +50,7 @@ class SitingResult:
     status: str = "optimal"
     infeasible_best_share: float | None = None
     illustrative: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     @property
     def share_before(self) -> float | None:
@@ -198,4 +202,4 @@ def assemble_result(theme, problem: SitingProblem, exact, greedy, cands, demand_
         total_demand=total, covered_demand_before=before, covered_demand=exact.covered_demand,
         exact=exact, greedy=greedy, sites=sites, demand=demand, by_unit=by_unit,
         by_subdistrict=by_sub, existing=existing, candidates_count=problem.n_candidates,
-        notes=notes)
+        notes=tuple(notes))

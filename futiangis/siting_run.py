@@ -9,6 +9,7 @@ each lies in, and the coverage of the demand before and after, overall, per unit
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -252,11 +253,7 @@ def run_siting(
     exact, greedy, status, best_share = _solve(problem, add, min_cover, limit, threads)
     result = assemble_result(theme, problem, exact, greedy, cands, demand_pts, units, subdistricts,
                        existing, kind, add, _DEMAND_UNIT.get(kind, dweight or "points"))
-    result.status = status
-    result.infeasible_best_share = best_share
-    result.illustrative = illustrative
-    result._candidate_ids = cands["id"].to_numpy()
-    result.settings = {
+    run_settings = {
         "theme": theme, "add": add, "min_cover": min_cover, "radius_m": radius,
         "distance": "straight line (EPSG:4547)", "candidates": cand_source,
         "candidate_spacing_m": spacing if candidates is None else None,
@@ -277,8 +274,10 @@ def run_siting(
     if status == "infeasible":
         notes.append(f"INFEASIBLE: even every candidate together covers only "
                      f"{best_share:.1%} of the demand, short of {min_cover:.1%}.")
-    result.notes = notes + result.notes
-    return result
+    return dataclasses.replace(result, status=status, infeasible_best_share=best_share,
+                               illustrative=illustrative, settings=run_settings,
+                               _candidate_ids=cands["id"].to_numpy(),
+                               notes=(*notes, *result.notes))
 
 
 def _label(source: str, demand) -> str:

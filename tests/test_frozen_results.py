@@ -15,11 +15,12 @@ from futiangis.coverage import CoverageResult, with_unit_verdicts
 from futiangis.lifecircle import AccessRun, LifeCircleResult
 from futiangis.network import build_network
 from futiangis.siting import SitingSolution, greedy_min_sites, make_problem
+from futiangis.siting_result import SitingResult
 from futiangis.targets import TargetResult
 from futiangis.terrain import TerrainResult
 
 RESULT_TYPES = (CoverageResult, TargetResult, AccessResult, SnappedFacilities, AccessRun,
-                LifeCircleResult, SitingSolution, TerrainResult)
+                LifeCircleResult, SitingSolution, SitingResult, TerrainResult)
 
 
 def _square_and_point(side_m=3000.0):

@@ -497,6 +497,12 @@ def test_siting_page_shows_before_after_ranked_sites_and_the_attribution(config)
 
     assert "siting" in [t.key for t in registered_themes()]
     res = run_siting("bike", config, add=3, spacing_m=250)
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.status = "changed"  # the run's answer is built once
+    assert res.settings["add"] == 3 and res.settings["candidate_spacing_m"] == 250
+    assert isinstance(res.notes, tuple) and len(res.sites_ids_of(range(2))) == 2
     layers = {"district": load_shipped_layer("district", config=config),
               "bike_demand": load_shipped_layer("bike_demand", config=config)}
     spec = siting_spec(layers, {"bike": res})
