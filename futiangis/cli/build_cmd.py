@@ -5,7 +5,6 @@ import os
 
 import click
 
-from ..build import build_maps
 from ..escape import escape_terminal
 from ..render.basemaps import BASEMAPS, DEFAULT_BASEMAP, TIANDITU_KEY_ENV
 from .context import get_config
@@ -36,6 +35,8 @@ def command(ctx, out_dir, force, offline, basemap, lang, no_png) -> None:
     traffic & bikes with gradients, charging coverage), a PNG of each, and index.html
     with the key tables. A failed build leaves the previous output untouched.
     """
+    from ..build import build_maps  # imported on use: geopandas/folium load only for a build
+
     config = get_config(ctx)
     result = build_maps(
         config, out_dir=out_dir, offline=offline, basemap=basemap.lower(), lang=lang,
