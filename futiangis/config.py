@@ -11,8 +11,9 @@ Analysis modules never see a :class:`Config`: the project shell
 
 Adding a section (one row in :data:`SECTIONS`): write a frozen dataclass and a
 ``parse_x(table, ctx)`` in ``futiangis/settings/``, add a field to :class:`Config` and a
-row ``Section("x", parse_x)``. Until its owner types it, a section listed in
-:data:`UNTYPED_SECTIONS` is accepted as a read-only mapping in ``Config.extra``.
+row ``Section("x", parse_x)``, and document its keys in docs/settings.md. The planner's own
+column names and words (``[fields.<kind>]``, ``[values.<field>]``, :data:`UNTYPED_SECTIONS`)
+are free-form tables kept read-only in ``Config.extra`` and checked where a file is read.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .settings import (
     ValidationSettings,
 )
 from .settings import core as _core
+from .settings.access import NetworkSettings, ReachSettings, parse_access, parse_network
 from .settings.coverage import parse_coverage
 from .settings.reader import Problems, Table, freeze
 from .settings.siting import SitingSettings, parse_siting
@@ -67,7 +69,7 @@ class Config:
     ----------
     path : Path or None
         File the settings came from (None: built-in defaults).
-    crs, paths, region, validation, terrain, maps, coverage, siting :
+    crs, paths, region, validation, terrain, maps, coverage, siting, network, access :
         The typed sections (:mod:`futiangis.settings`).
     targets : tuple of Target
         The ``[[targets]]`` tables, in file order.
@@ -87,6 +89,8 @@ class Config:
     terrain: TerrainSettings = field(default_factory=TerrainSettings)
     maps: MapSettings = field(default_factory=MapSettings)
     siting: SitingSettings = field(default_factory=SitingSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    access: ReachSettings = field(default_factory=ReachSettings)
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     packaged: bool = False
 
@@ -201,10 +205,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("terrain", _named(_core.parse_terrain, "terrain")),
     Section("maps", _named(_core.parse_maps, "maps")),
     Section("siting", _named(parse_siting, "siting")),
+    Section("network", _named(parse_network, "network")),
+    Section("access", _named(parse_access, "access")),
 )
 
-#: sections accepted as read-only mappings in ``Config.extra`` until their owners type them
-UNTYPED_SECTIONS = ("fields", "values", "network", "access", "subdistricts")
+#: the planner's own column names and words: free-form tables, checked where a file is read
+#: (futiangis.fields), kept as read-only mappings in ``Config.extra``
+UNTYPED_SECTIONS = ("fields", "values")
 
 
 def sample_root() -> Path:

@@ -32,7 +32,8 @@ from .config import Config
 from .coverage import select_scenario
 from .errors import ConfigError
 from .jsonutil import records
-from .network import IMPEDANCE_KINDS, StreetNetwork, build_network, report_connectivity
+from .network import StreetNetwork, build_network, report_connectivity
+from .settings.access import ACCESS_THEMES, LIFE_CIRCLE_STANDARD, Circle, ReachSettings
 
 __all__ = [
     "THEMES",
@@ -47,12 +48,11 @@ __all__ = [
     "run_lifecircle",
 ]
 
-THEMES = ("parks", "charging", "bike", "metro")
+THEMES = ACCESS_THEMES
 #: the coverage themes' facility layers (:data:`futiangis.schemas.THEME_LAYER`) plus metro
 THEME_LAYER = MappingProxyType({**S.THEME_LAYER, "metro": "metro_stations"})
 THEME_ZH = {"parks": "公园", "charging": "充电站", "bike": "公共自行车", "metro": "地铁站"}
-STANDARD = ("GB 50180-2018 城市居住区规划设计标准 §2.0.2–2.0.4 (十五/十分钟/五分钟生活圈居住区: "
-            "walking 15/10/5 minutes) and Table 3.0.4 (步行距离 800–1000 m / 500 m / 300 m)")
+STANDARD = LIFE_CIRCLE_STANDARD
 PROJECT_CHOICES = (
     "Project's own choices: distance measured along the network; 1000 m for the 15-minute "
     "circle (upper end of 800–1000 m); themes parks/charging/bike/metro checked at every "
@@ -61,17 +61,9 @@ PROJECT_CHOICES = (
 
 
 @dataclass(frozen=True)
-class Circle:
-    """One life circle: walking minutes, network distance and names."""
-
-    minutes: int
-    distance_m: float
-    name_zh: str
-
-
-@dataclass(frozen=True)
 class AccessSettings:
-    """``[network]`` and ``[access]`` of the config, typed and checked."""
+    """``[network]`` and ``[access]`` of the config together (both typed and checked at load:
+    :mod:`futiangis.settings.access`)."""
 
     network_layer: str = "arterial_network"
     snap_m: float = 2.0
@@ -86,69 +78,24 @@ class AccessSettings:
     count_snap_distance: bool = True
     reach_share: float = 0.5
     themes: tuple[str, ...] = THEMES
-    circles: tuple[Circle, ...] = (Circle(5, 300.0, "五分钟生活圈"), Circle(10, 500.0, "十分钟生活圈"),
-                                   Circle(15, 1000.0, "十五分钟生活圈"))
+    circles: tuple[Circle, ...] = ReachSettings().circles
     standard: str = STANDARD
 
 
-def _num(section: Mapping, key: str, default: float, where: str, *, minimum: float = 0.0,
-         open_min: bool = False) -> float:
-    value = section.get(key, default)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where} {key} = {value!r} must be a number of metres.") from None
-    if not np.isfinite(value) or value < minimum or (open_min and value <= minimum):
-        raise ConfigError(f"{where} {key} = {value!r} must be {'>' if open_min else '≥'} {minimum:g}.")
-    return value
-
-
 def access_settings(config: Config) -> AccessSettings:
-    """Read ``[network]`` and ``[access]`` (defaults for anything absent).
+    """The config's ``[network]`` and ``[access]`` as one :class:`AccessSettings`.
 
-    Raises
-    ------
-    ConfigError
-        Naming the key and the value expected.
+    Both sections were checked when the config was loaded (a bad value is a
+    :class:`~futiangis.errors.ConfigError` naming its key there).
     """
-    net = config.extra.get("network", {})
-    acc = config.extra.get("access", {})
-    d = AccessSettings()
-    impedance = str(net.get("impedance", d.impedance))
-    if impedance not in IMPEDANCE_KINDS:
-        raise ConfigError(f"[network] impedance = {impedance!r}; use one of {', '.join(IMPEDANCE_KINDS)}.")
-    themes = tuple(acc.get("themes", d.themes))
-    unknown = [t for t in themes if t not in THEMES]
-    if unknown:
-        raise ConfigError(f"[access] themes: unknown {unknown}; use {', '.join(THEMES)}.")
-    circles = d.circles
-    if "circles" in acc:
-        try:
-            circles = tuple(Circle(int(c["minutes"]), float(c["distance_m"]), str(c.get("name_zh", "")))
-                            for c in acc["circles"])
-        except (KeyError, TypeError, ValueError):
-            raise ConfigError("[access] circles: each needs minutes and distance_m, e.g. "
-                              "{ minutes = 5, distance_m = 300, name_zh = \"五分钟生活圈\" }.") from None
-    share = _num(acc, "reach_share", d.reach_share, "[access]", open_min=True)
-    if share > 1:
-        raise ConfigError(f"[access] reach_share = {share} must be a share between 0 and 1.")
+    net, acc = config.network, config.access
     return AccessSettings(
-        network_layer=str(net.get("layer", d.network_layer)),
-        snap_m=_num(net, "snap_m", d.snap_m, "[network]"),
-        crossing_m=_num(net, "crossing_m", d.crossing_m, "[network]"),
-        grade_field=net.get("grade_field") or None,
-        impedance_field=net.get("impedance_field") or None,
-        impedance=impedance,
-        reference_speed_kmh=_num(net, "reference_speed_kmh", d.reference_speed_kmh, "[network]",
-                                 open_min=True),
-        distances_m=tuple(float(x) for x in acc.get("distances_m", d.distances_m)),
-        trim_m=_num(acc, "trim_m", d.trim_m, "[access]"),
-        max_snap_m=_num(acc, "max_snap_m", d.max_snap_m, "[access]"),
-        count_snap_distance=bool(acc.get("count_snap_distance", d.count_snap_distance)),
-        reach_share=share,
-        themes=themes,
-        circles=circles,
-        standard=str(acc.get("standard", d.standard)),
+        network_layer=net.layer, snap_m=net.snap_m, crossing_m=net.crossing_m,
+        grade_field=net.grade_field, impedance_field=net.impedance_field,
+        impedance=net.impedance, reference_speed_kmh=net.reference_speed_kmh,
+        distances_m=acc.distances_m, trim_m=acc.trim_m, max_snap_m=acc.max_snap_m,
+        count_snap_distance=acc.count_snap_distance, reach_share=acc.reach_share,
+        themes=acc.themes, circles=acc.circles, standard=acc.standard,
     )
 
 

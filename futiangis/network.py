@@ -35,6 +35,7 @@ from .crs import require_projected, require_same_crs
 from .errors import FutianGISError
 from .netgraph import StreetNetwork, network_distances, report_connectivity
 from .netsplit import GRID_M, cut_edges, split_lines
+from .settings.access import IMPEDANCE_KINDS
 from .validate import feature_labels
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "report_connectivity",
 ]
 
-IMPEDANCE_KINDS = ("cost_per_m", "speed_kmh")
 _TRUE = {"1", "true", "yes", "y", "t", "bridge", "tunnel", "viaduct", "是", "桥", "桥梁", "隧道",
          "高架"}
 _FALSE = {"0", "false", "no", "n", "f", "", "none", "nan", "否", "地面", "at grade", "at_grade"}

@@ -107,12 +107,15 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 
 def test_sections_of_other_features_are_accepted(tmp_path):
-    # sections typed by their own features (field mapping, networks, siting) load read-only
-    c = _load(tmp_path, '[fields.parks]\nname_zh = "名称"\n[network]\nspeed_kmh = 4.5\n'
+    # the planner's own column names load read-only; [network] is typed like every section
+    c = _load(tmp_path, '[fields.parks]\nname_zh = "名称"\n[network]\nreference_speed_kmh = 4.5\n'
                         '[crs.local.futian_grid]\ndx = 1.0\n')
     assert c.extra["fields"]["parks"]["name_zh"] == "名称"
-    assert c.extra["network"]["speed_kmh"] == 4.5
+    assert c.network.reference_speed_kmh == 4.5 and "network" not in c.extra
     assert c.crs.local["futian_grid"]["dx"] == 1.0
+    # a key [network] does not have is no longer accepted and ignored
+    with pytest.raises(ConfigError, match=r"\[network\] speed_kmh: unknown key"):
+        _load(tmp_path, '[network]\nspeed_kmh = 4.5\n')
 
 
 def test_utf8_with_bom_is_read(tmp_path):
