@@ -101,3 +101,18 @@ def test_shipped_network_access_says_derived_coarse():
     assert doc[0]["settings"]["count"] == 26  # metro stations in Futian
     u = doc[0]["units"]
     assert all(0.0 <= r["coverage"] <= 1.0 for r in u if r["coverage"] is not None)
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--facilities", "stations.csv"], ["--facilities"]),
+    (["--max-m", "300", "--scenario", "planned"], ["--max-m", "--scenario"]),
+    (["--gaps", "gaps.gpkg", "--residential", "res.gpkg"], ["--residential", "--gaps"]),
+])
+def test_lifecircle_refuses_the_options_of_one_theme_it_would_ignore(args, named):
+    # lifecircle runs every theme with the project's layers: a --facilities file (or a
+    # scenario, or an output of one theme's run) given to it was silently ignored before
+    result = CliRunner().invoke(cli, ["access", "lifecircle", *args])
+    assert result.exit_code == 2
+    assert "not to lifecircle" in result.output
+    for flag in named:
+        assert flag in result.output

@@ -45,6 +45,25 @@ def _distances(ctx, param, value):
     return out
 
 
+def _refuse_unused_by_lifecircle(ctx: click.Context, given: dict) -> None:
+    """``access lifecircle`` runs every theme on the project's own layers at the configured
+    circles: options for one theme's run would be silently ignored, so they are refused."""
+    names = {"--scenario": "scenario", "--overwrite": "overwrite"}
+    unused = []
+    for flag, value in given.items():
+        if flag in names:
+            if ctx.get_parameter_source(names[flag]) is click.core.ParameterSource.COMMANDLINE:
+                unused.append(flag)
+        elif value is not None:
+            unused.append(flag)
+    if unused:
+        raise click.UsageError(
+            f"{', '.join(unused)} {'applies' if len(unused) == 1 else 'apply'} to one theme's run, "
+            "not to lifecircle, which checks every theme with the project's layers at the "
+            "[access] circles. Run `futiangis access parks|charging|bike|metro …` with "
+            f"{'it' if len(unused) == 1 else 'them'}, or replace the layer in the project's layers/.")
+
+
 def _pct(value) -> str:
     return "   n/a" if value is None or math.isnan(value) else f"{value * 100:6.1f}%"
 
@@ -105,6 +124,12 @@ def command(ctx, theme, network_path, network_layer, network_crs, facilities_pat
     one multi-source Dijkstra gives the reached network; the service area is that network
     buffered by --trim-m, beside the straight-line circles of radius D, in EPSG:4547.
     """
+    if theme == "lifecircle":
+        _refuse_unused_by_lifecircle(ctx, {
+            "--facilities": facilities_path, "--source-crs": source_crs, "--encoding": encoding,
+            "--max-m": max_m, "--max-snap-m": max_snap_m, "--residential": residential_path,
+            "--population": population_path, "--scenario": scenario, "--gaps": gaps_out,
+            "--reached": reached_out, "--overwrite": overwrite})
     config = get_config(ctx)
     inputs = [(p, None) for p in (network_path, facilities_path, units_path, barriers_path,
                                   crossings_path, residential_path, population_path, config.path) if p]
