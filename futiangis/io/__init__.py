@@ -232,8 +232,6 @@ def read_vector(
                 declared_by = "no .cpg"
     elif suffix in (".geojson", ".json"):
         _refuse_nul(path, path.read_bytes(), b"\\u0000")
-    if suffix != ".zip":
-        _refuse_geometry_property(path, layer)
     if layer is not None and suffix not in (".zip",):
         kwargs["layer"] = layer
     elif suffix == ".gpkg":
@@ -248,6 +246,8 @@ def read_vector(
             kwargs["layer"] = names[0]
             notes.append(f"read layer {names[0]!r} (QGIS's {', '.join(sorted(set(all_names) - set(names)))} "
                          "table is not a data layer)")
+    if suffix != ".zip":  # on the layer that is read (a GeoPackage's is chosen above)
+        _refuse_geometry_property(path, kwargs.get("layer"))
     if encoding is not None:
         kwargs["encoding"] = encoding
     try:
