@@ -17,6 +17,7 @@ covers at least ``reach_share`` (default 50 %) of the unit's land.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -33,7 +34,7 @@ from .coverage import select_scenario
 from .errors import ConfigError
 from .jsonutil import records
 from .network import StreetNetwork, build_network, report_connectivity
-from .settings.access import ACCESS_THEMES, LIFE_CIRCLE_STANDARD, Circle, ReachSettings
+from .settings.access import ACCESS_THEMES, LIFE_CIRCLE_STANDARD, Circle, NetworkSettings, ReachSettings
 
 __all__ = [
     "THEMES",
@@ -61,25 +62,15 @@ PROJECT_CHOICES = (
 
 
 @dataclass(frozen=True)
-class AccessSettings:
-    """``[network]`` and ``[access]`` of the config together (both typed and checked at load:
-    :mod:`futiangis.settings.access`)."""
+class AccessSettings(NetworkSettings, ReachSettings):
+    """``[network]`` and ``[access]`` of the config together: the fields (and the only copy
+    of their defaults) are those of :class:`~futiangis.settings.access.NetworkSettings` and
+    :class:`~futiangis.settings.access.ReachSettings`, both checked at load."""
 
-    network_layer: str = "arterial_network"
-    snap_m: float = 2.0
-    crossing_m: float = 25.0
-    grade_field: str | None = None
-    impedance_field: str | None = None
-    impedance: str = "cost_per_m"
-    reference_speed_kmh: float = 4.5
-    distances_m: tuple[float, ...] = (300.0, 500.0, 1000.0)
-    trim_m: float = 100.0
-    max_snap_m: float = 150.0
-    count_snap_distance: bool = True
-    reach_share: float = 0.5
-    themes: tuple[str, ...] = THEMES
-    circles: tuple[Circle, ...] = ReachSettings().circles
-    standard: str = STANDARD
+    @property
+    def network_layer(self) -> str:
+        """The ``[network] layer`` kind (the street network's layer)."""
+        return self.layer
 
 
 def access_settings(config: Config) -> AccessSettings:
@@ -88,15 +79,9 @@ def access_settings(config: Config) -> AccessSettings:
     Both sections were checked when the config was loaded (a bad value is a
     :class:`~futiangis.errors.ConfigError` naming its key there).
     """
-    net, acc = config.network, config.access
-    return AccessSettings(
-        network_layer=net.layer, snap_m=net.snap_m, crossing_m=net.crossing_m,
-        grade_field=net.grade_field, impedance_field=net.impedance_field,
-        impedance=net.impedance, reference_speed_kmh=net.reference_speed_kmh,
-        distances_m=acc.distances_m, trim_m=acc.trim_m, max_snap_m=acc.max_snap_m,
-        count_snap_distance=acc.count_snap_distance, reach_share=acc.reach_share,
-        themes=acc.themes, circles=acc.circles, standard=acc.standard,
-    )
+    return AccessSettings(**{f.name: getattr(section, f.name)
+                             for section in (config.network, config.access)
+                             for f in dataclasses.fields(section)})
 
 
 def network_from_lines(lines: gpd.GeoDataFrame, settings: AccessSettings, *, label: str = "",
